@@ -1,0 +1,103 @@
+#include "core/config.h"
+
+#include <set>
+
+#include <fmt/format.h>
+// Header-only, without exceptions: errors come back as parse_result.
+#define TOML_HEADER_ONLY 1
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
+
+namespace ncert {
+namespace {
+
+Status Unknown(std::string_view source, const toml::node& node,
+               std::string_view key) {
+  const auto& src = node.source();
+  return Status::InvalidArgument(
+      fmt::format("{}:{}:{}: unknown configuration key '{}'", source,
+                  src.begin.line, src.begin.column, key));
+}
+
+Status WrongType(std::string_view source, const toml::node& node,
+                 std::string_view key, std::string_view want) {
+  const auto& src = node.source();
+  return Status::InvalidArgument(fmt::format("{}:{}:{}: '{}' must be {}",
+                                             source, src.begin.line,
+                                             src.begin.column, key, want));
+}
+
+template <typename T>
+Status ReadInt(std::string_view source, const toml::table& t,
+               std::string_view key, T lo, T hi, T* out) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return Status::Ok();
+  auto v = n->value<int64_t>();
+  if (!v || *v < static_cast<int64_t>(lo) || *v > static_cast<int64_t>(hi)) {
+    return WrongType(source, *n, key,
+                     fmt::format("an integer from {} to {}", lo, hi));
+  }
+  *out = static_cast<T>(*v);
+  return Status::Ok();
+}
+
+Status CheckKeys(std::string_view source, const toml::table& t,
+                 const std::set<std::string_view>& allowed) {
+  for (const auto& [k, v] : t) {
+    if (!allowed.count(k.str())) return Unknown(source, v, k.str());
+  }
+  return Status::Ok();
+}
+
+const toml::table* Section(const toml::table& root, std::string_view name) {
+  const toml::node* n = root.get(name);
+  return n ? n->as_table() : nullptr;
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view text, std::string_view source) {
+  toml::parse_result parsed = toml::parse(text, source);
+  if (!parsed) {
+    const auto& err = parsed.error();
+    return Status::InvalidArgument(
+        fmt::format("{}:{}:{}: {}", source, err.source().begin.line,
+                    err.source().begin.column, err.description()));
+  }
+  const toml::table& root = parsed.table();
+  RETURN_IF_ERROR(CheckKeys(source, root, {"store", "ingest", "log"}));
+  Config c;
+  if (const toml::table* s = Section(root, "store")) {
+    RETURN_IF_ERROR(CheckKeys(source, *s, {"path", "batch_size"}));
+    if (const toml::node* n = s->get("path")) {
+      auto v = n->value<std::string>();
+      if (!v || v->empty()) return WrongType(source, *n, "path", "a non-empty string");
+      c.store_path = *v;
+    }
+    RETURN_IF_ERROR(ReadInt(source, *s, "batch_size", 1, 1000000, &c.batch_size));
+  }
+  if (const toml::table* s = Section(root, "ingest")) {
+    RETURN_IF_ERROR(CheckKeys(source, *s, {"max_object_bytes", "max_depth"}));
+    RETURN_IF_ERROR(ReadInt<uint64_t>(source, *s, "max_object_bytes", 1024,
+                                      1ull << 32, &c.max_object_bytes));
+    RETURN_IF_ERROR(ReadInt(source, *s, "max_depth", 4, 1024, &c.max_depth));
+  }
+  if (const toml::table* s = Section(root, "log")) {
+    RETURN_IF_ERROR(CheckKeys(source, *s, {"level"}));
+    if (const toml::node* n = s->get("level")) {
+      auto v = n->value<std::string>();
+      if (!v) return WrongType(source, *n, "level", "a string");
+      auto level = ParseLogLevel(*v);
+      if (!level.ok()) return level.status().WithContext(source);
+      c.log_level = *level;
+    }
+  }
+  return c;
+}
+
+Result<Config> LoadConfig(Env& env, const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, env.ReadFile(path, 1 << 20));
+  return ParseConfig(text, path);
+}
+
+}  // namespace ncert

@@ -1,0 +1,29 @@
+// The SQLite backend of Store: one file, WAL journal, synchronous=FULL, so a
+// Put returns only after its commit reached the disk.
+//
+// Thread safety: as Store (one connection behind a mutex).
+#ifndef NCERT_STORE_SQLITE_STORE_H_
+#define NCERT_STORE_SQLITE_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "core/time.h"
+#include "store/store.h"
+
+namespace ncert::store {
+
+struct SqliteOptions {
+  std::string path = "ncert.db";  // ":memory:" for an in-memory database
+  Clock* clock = nullptr;         // required: stamps `added`; must outlive
+  bool create_if_missing = true;
+};
+
+// Opens (and creates or migrates) the database. An error names the file and
+// what to do ("ncert.db was written by a newer ncert (schema 7 > 3)").
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
+
+}  // namespace ncert::store
+
+#endif  // NCERT_STORE_SQLITE_STORE_H_
