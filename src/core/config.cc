@@ -11,12 +11,11 @@
 namespace ncert {
 namespace {
 
-Status Unknown(std::string_view source, const toml::node& node,
-               std::string_view key) {
-  const auto& src = node.source();
+Status Unknown(std::string_view source, const toml::key& key) {
+  const auto& src = key.source();
   return Status::InvalidArgument(
       fmt::format("{}:{}:{}: unknown configuration key '{}'", source,
-                  src.begin.line, src.begin.column, key));
+                  src.begin.line, src.begin.column, key.str()));
 }
 
 Status WrongType(std::string_view source, const toml::node& node,
@@ -44,7 +43,7 @@ Status ReadInt(std::string_view source, const toml::table& t,
 Status CheckKeys(std::string_view source, const toml::table& t,
                  const std::set<std::string_view>& allowed) {
   for (const auto& [k, v] : t) {
-    if (!allowed.count(k.str())) return Unknown(source, v, k.str());
+    if (!allowed.count(k.str())) return Unknown(source, k);
   }
   return Status::Ok();
 }

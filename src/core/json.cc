@@ -86,9 +86,12 @@ Status Append(const simdjson::dom::element& v, std::string* pointer,
 
 }  // namespace
 
-Status AppendCanonicalJson(const simdjson::dom::element& v, std::string* out) {
+Status AppendCanonicalJson(const simdjson::dom::element& v, std::string* out,
+                           std::string* duplicate_pointer) {
   std::string pointer;
-  return Append(v, &pointer, out);
+  Status s = Append(v, &pointer, out);
+  if (!s.ok() && duplicate_pointer != nullptr) *duplicate_pointer = pointer;
+  return s;
 }
 
 Result<std::string> CanonicalizeJson(std::string_view json) {

@@ -23,8 +23,10 @@ class element;
 namespace ncert {
 
 // Appends `v` in canonical form. Returns InvalidArgument naming the JSON
-// pointer of the first object that has a member name twice.
-Status AppendCanonicalJson(const simdjson::dom::element& v, std::string* out);
+// pointer of the first object that has a member name twice; that pointer is
+// also stored in `*duplicate_pointer` when given.
+Status AppendCanonicalJson(const simdjson::dom::element& v, std::string* out,
+                           std::string* duplicate_pointer = nullptr);
 
 // Parses `json` and returns its canonical form.
 Result<std::string> CanonicalizeJson(std::string_view json);

@@ -1,0 +1,21 @@
+// The ncert subcommands. Each Add* registers one subcommand on `app`; when it
+// is chosen, its callback runs with `ctx` and stores the exit code.
+#ifndef NCERT_CLI_COMMANDS_H_
+#define NCERT_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+
+namespace ncert::cli {
+
+void AddValidateCommand(CLI::App& app, Context& ctx, int* exit_code);
+void AddIngestCommand(CLI::App& app, Context& ctx, int* exit_code);
+void AddGetCommand(CLI::App& app, Context& ctx, int* exit_code);
+void AddQueryCommand(CLI::App& app, Context& ctx, int* exit_code);
+void AddExportCommand(CLI::App& app, Context& ctx, int* exit_code);
+void AddStatsCommand(CLI::App& app, Context& ctx, int* exit_code);
+
+}  // namespace ncert::cli
+
+#endif  // NCERT_CLI_COMMANDS_H_

@@ -1,0 +1,24 @@
+// Turning FILE|DIR arguments into the list of files to read.
+#ifndef NCERT_CLI_FILE_ARGS_H_
+#define NCERT_CLI_FILE_ARGS_H_
+
+#include <string>
+#include <vector>
+
+#include "core/env.h"
+#include "core/status.h"
+
+namespace ncert::cli {
+
+struct InputFiles {
+  std::vector<std::string> paths;
+  uint64_t total_bytes = 0;
+};
+
+// Files named directly are read whatever their name; directories are walked
+// for *.json, *.ndjson, *.jsonl and *.stix files.
+Result<InputFiles> ExpandInputs(Env& env, const std::vector<std::string>& args);
+
+}  // namespace ncert::cli
+
+#endif  // NCERT_CLI_FILE_ARGS_H_

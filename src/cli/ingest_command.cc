@@ -1,0 +1,90 @@
+// ncert ingest FILE|DIR...: validates STIX 2.1 content and stores it.
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/file_args.h"
+#include "cli/issue_printer.h"
+#include "cli/progress.h"
+#include "ingest/ingest.h"
+
+namespace ncert::cli {
+namespace {
+
+struct IngestCommandOptions {
+  std::vector<std::string> inputs;
+  bool no_warnings = false;
+  int64_t max_issues = 1000;
+};
+
+int RunIngest(Context& ctx, const IngestCommandOptions& opt) {
+  auto files = ExpandInputs(*ctx.env, opt.inputs);
+  if (!files.ok()) return ctx.Fail(files.status());
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return ctx.Fail(store.status());
+  ingest::IngestOptions io;
+  io.reader.max_object_bytes = ctx.config.max_object_bytes;
+  io.reader.max_depth = ctx.config.max_depth;
+  io.batch_size = ctx.config.batch_size;
+  ingest::Ingester ingester(*ctx.env, **store, io);
+  IssuePrinter printer(ctx, !opt.no_warnings && !ctx.quiet, opt.max_issues);
+  ProgressBar bar(ctx.err, ctx.clock, "ingest", files->total_bytes,
+                  ctx.ShowProgress());
+  Timestamp start = ctx.clock->Now();
+  int64_t reported = 0;
+  ingest::IngestCallbacks cb;
+  cb.on_report = [&](const ingest::Report& r) {
+    bar.Finish();
+    printer.Print(r.where, r.issues);
+    ++reported;
+  };
+  cb.on_progress = [&](uint64_t bytes) { bar.Update(bytes, reported); };
+  auto counts = ingester.Ingest(files->paths, cb);
+  bar.Finish();
+  if (!counts.ok()) return ctx.Fail(counts.status());
+  const ingest::IngestCounts& c = *counts;
+  double secs =
+      static_cast<double>(ctx.clock->Now().micros - start.micros) / 1e6;
+  if (ctx.json) {
+    fmt::print(ctx.out,
+               "{{\"files\":{},\"objects\":{},\"new\":{},\"new_version\":{},"
+               "\"unchanged\":{},\"history\":{},\"rejected\":{},"
+               "\"warnings\":{},\"bytes\":{},\"seconds\":{:.3f},{}}}\n",
+               c.files, c.objects, c.new_objects, c.new_versions, c.unchanged,
+               c.history, c.rejected, c.warnings, c.bytes, secs,
+               printer.JsonMember());
+  } else if (ctx.lang == Lang::kJa) {
+    fmt::print(ctx.out,
+               "{} ファイル、{} オブジェクト: 新規 {}、新しい版 {}、変更なし {}、"
+               "履歴 {}、拒否 {}、警告 {}（{:.1f} 秒）\n",
+               c.files, c.objects, c.new_objects, c.new_versions, c.unchanged,
+               c.history, c.rejected, c.warnings, secs);
+  } else {
+    fmt::print(ctx.out,
+               "{} files, {} objects: {} new, {} new versions, {} unchanged, "
+               "{} history, {} rejected, {} warnings ({:.1f} s)\n",
+               c.files, c.objects, c.new_objects, c.new_versions, c.unchanged,
+               c.history, c.rejected, c.warnings, secs);
+  }
+  return c.rejected > 0 ? kExitInvalid : kExitOk;
+}
+
+}  // namespace
+
+void AddIngestCommand(CLI::App& app, Context& ctx, int* exit_code) {
+  auto opt = std::make_shared<IngestCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "ingest",
+      "Validate STIX 2.1 content and store it (invalid objects are rejected "
+      "with their errors; the valid rest of each file is stored)");
+  cmd->add_option("inputs", opt->inputs, "files or directories")
+      ->required()
+      ->check(CLI::ExistingPath);
+  cmd->add_flag("--no-warnings", opt->no_warnings, "list errors only");
+  cmd->add_option("--max-issues", opt->max_issues,
+                  "list at most this many issues (all are counted)")
+      ->capture_default_str();
+  cmd->callback([&ctx, opt, exit_code] { *exit_code = RunIngest(ctx, *opt); });
+}
+
+}  // namespace ncert::cli

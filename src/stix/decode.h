@@ -1,0 +1,29 @@
+// Turns one parsed, validated STIX object into an Object: the indexed fields
+// and the canonical JSON.
+//
+// Thread safety: free functions; thread-safe.
+#ifndef NCERT_STIX_DECODE_H_
+#define NCERT_STIX_DECODE_H_
+
+#include <vector>
+
+#include "core/status.h"
+#include "stix/issue.h"
+#include "stix/object.h"
+
+namespace simdjson::dom {
+class element;
+}  // namespace simdjson::dom
+
+namespace ncert::stix {
+
+// Validates `element` (ValidateObject) and decodes it. Returns the Object, or
+// nullopt with the errors in `issues`; warnings are appended either way.
+// A member name repeated in one JSON object is an error ("json-duplicate-
+// member"): the meaning of such an object is ambiguous.
+std::optional<Object> ValidateAndDecode(const simdjson::dom::element& element,
+                                        std::vector<Issue>* issues);
+
+}  // namespace ncert::stix
+
+#endif  // NCERT_STIX_DECODE_H_
