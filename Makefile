@@ -1,0 +1,60 @@
+# ncert: the README's commands. Everything installs what it needs first.
+#   make demo   - deps, release build, then the demo job (scripts/demo)
+#   make test   - deps, build, every test (ctest), then again under ASan+UBSan
+#   make build  - release binary at build/ncert
+#   make bench  - the benchmarks (bench/README in docs/benchmarks.md)
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+
+CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+
+.PHONY: deps build test test-release test-asan demo bench fuzz format clean
+
+deps:
+	@bash scripts/deps
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: test-release test-asan
+
+test-release: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja: | deps
+	cmake -S . -B $(ASAN_BUILD) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug \
+	  -DNCERT_SANITIZE=ON -DNCERT_BUILD_BENCH=OFF \
+	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1"
+
+test-asan: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	bash scripts/demo
+
+bench: build
+	bash bench/run.sh
+
+# Coverage-guided fuzzing with clang's libFuzzer (CI only replays the corpus).
+fuzz: deps
+	CXX=clang++ cmake -S . -B build-fuzz $(CMAKE_COMMON) \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNCERT_LIBFUZZER=ON \
+	  -DNCERT_BUILD_TESTS=OFF -DNCERT_BUILD_BENCH=OFF -DNCERT_WERROR=OFF
+	cmake --build build-fuzz -j $(JOBS)
+	@echo "run e.g.: build-fuzz/fuzz/stix_reader_fuzz fuzz/corpus/stix_reader -max_total_time=60"
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

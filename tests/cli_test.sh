@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# CLI tests for ncert. Usage: tests/cli_test.sh path/to/ncert
+# Runs from the project root (../shared/data must be beside it).
+set -u
+NCERT=$(realpath "$1")
+DATA=../shared/data
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+ok()   { pass=$((pass + 1)); }
+bad()  { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# expect_exit CODE DESCRIPTION -- command...
+expect_exit() {
+  local want=$1 what=$2; shift 3
+  "$@" >"$T/out" 2>"$T/err"; local got=$?
+  if [ "$got" = "$want" ]; then ok; else
+    bad "$what: exit $got, want $want"; sed 's/^/  | /' "$T/err" | head -5 >&2; fi
+}
+expect_grep() {  # expect_grep FILE PATTERN DESCRIPTION
+  if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; head -5 "$1" | sed 's/^/  | /' >&2; fi
+}
+json_get() {  # json_get FILE EXPR  (python expression over `d`)
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
+}
+expect_eq() {  # expect_eq GOT WANT DESCRIPTION
+  if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', want '$2'"; fi
+}
+
+# --- usage -------------------------------------------------------------------
+expect_exit 0 "--help" -- "$NCERT" --help
+expect_grep "$T/out" "ingest" "--help lists subcommands"
+expect_exit 0 "validate --help" -- "$NCERT" validate --help
+expect_exit 2 "no subcommand" -- "$NCERT"
+expect_exit 2 "unknown subcommand" -- "$NCERT" frobnicate
+expect_exit 2 "validate without files" -- "$NCERT" validate
+expect_exit 2 "missing input file" -- "$NCERT" validate "$T/does-not-exist.json"
+expect_exit 0 "--version" -- "$NCERT" --version
+
+# --- validate ----------------------------------------------------------------
+expect_exit 0 "validate real examples" -- "$NCERT" validate "$DATA/stix/examples"
+expect_exit 2 "validate a feed with errors" -- "$NCERT" validate scripts/demo-data/partner-feed-with-errors.json
+expect_grep "$T/err" "partner-feed-with-errors.json:/objects/2/created: timestamp-format:" "error names file:pointer: rule"
+expect_grep "$T/err" "partner-feed-with-errors.json:/objects/3/created_by_ref:" "reference type error"
+expect_exit 2 "validate --json" -- "$NCERT" validate --json scripts/demo-data/partner-feed-with-errors.json
+expect_eq "$(json_get "$T/out" "d['valid'], d['invalid']")" "(2, 2)" "validate --json counts"
+expect_eq "$(json_get "$T/out" "any(i['rule']=='timestamp-format' and i['pointer']=='/objects/2/created' for i in d['issues'])")" "True" "validate --json issue pointer"
+printf '{"type": "indicator", "id": \n' > "$T/truncated.json"
+expect_exit 2 "truncated JSON" -- "$NCERT" validate "$T/truncated.json"
+expect_grep "$T/err" "json-truncated" "truncated JSON is named"
+printf '{"type":"note","content":"\xff"}\n' > "$T/utf8.ndjson"
+expect_exit 2 "invalid UTF-8" -- "$NCERT" validate "$T/utf8.ndjson"
+expect_grep "$T/err" "utf8.ndjson:1: json-invalid-utf8" "invalid UTF-8 names the line"
+
+# --- ingest, get, query, export ----------------------------------------------
+DB="$T/ncert.db"
+expect_exit 0 "ingest real data" -- "$NCERT" --db "$DB" --json ingest "$DATA/stix/examples" "$DATA/attack"
+expect_eq "$(json_get "$T/out" "d['rejected']")" "0" "nothing rejected"
+new=$(json_get "$T/out" "d['new']")
+[ "$new" -gt 1826 ] && ok || bad "ingest new count $new"
+expect_exit 0 "re-ingest" -- "$NCERT" --db "$DB" --json ingest "$DATA/stix/examples" "$DATA/attack"
+expect_eq "$(json_get "$T/out" "d['new'] + d['new_version'] + d['history']")" "0" "re-ingest is a no-op"
+expect_exit 2 "ingest a feed with errors" -- "$NCERT" --db "$DB" --json ingest scripts/demo-data/partner-feed-with-errors.json
+expect_eq "$(json_get "$T/out" "d['new'], d['rejected']")" "(2, 2)" "valid rest of the file stored"
+
+ID=indicator--a932fcc6-e032-476c-826f-cb970a5a1ade
+expect_exit 0 "get" -- "$NCERT" --db "$DB" get $ID
+expect_eq "$(json_get "$T/out" "d['id']")" "$ID" "get prints the object"
+expect_exit 0 "get --versions --json" -- "$NCERT" --db "$DB" --json get --versions $ID
+expect_eq "$(json_get "$T/out" "len(d['versions']), d['versions'][0]['latest']")" "(1, True)" "versions"
+expect_exit 1 "get unknown id" -- "$NCERT" --db "$DB" get indicator--00000000-0000-4000-8000-000000000000
+expect_grep "$T/err" "no object" "unknown id message"
+
+expect_exit 0 "query --type" -- "$NCERT" --db "$DB" --json query --type attack-pattern --limit 5
+expect_eq "$(json_get "$T/out" "d['count'], all(o['type']=='attack-pattern' for o in d['objects'])")" "(5, True)" "query filters and limits"
+expect_exit 2 "query bad timestamp" -- "$NCERT" --db "$DB" query --modified-since 2024-02-30T00:00:00Z
+expect_exit 0 "stats" -- "$NCERT" --db "$DB" --json stats
+expect_eq "$(json_get "$T/out" "d['by_type']['x-mitre-tactic']")" "12" "stats by type"
+
+expect_exit 0 "export" -- "$NCERT" --db "$DB" export --all-versions --bundle-id bundle--44af6c39-c09b-49c5-9de2-394224b04982
+cp "$T/out" "$T/export1.json"
+expect_exit 0 "exported bundle validates" -- "$NCERT" validate -q "$T/export1.json"
+DB2="$T/second.db"
+expect_exit 0 "ingest the export into a new store" -- "$NCERT" --db "$DB2" --json ingest "$T/export1.json"
+expect_exit 0 "export the new store" -- "$NCERT" --db "$DB2" export --all-versions --bundle-id bundle--44af6c39-c09b-49c5-9de2-394224b04982
+if cmp -s "$T/out" "$T/export1.json"; then ok; else bad "export -> ingest -> export is not byte-stable"; fi
+expect_exit 0 "re-ingest the export" -- "$NCERT" --db "$DB" --json ingest "$T/export1.json"
+expect_eq "$(json_get "$T/out" "d['new'] + d['new_version'] + d['history'] + d['rejected']")" "0" "export re-ingest is a no-op"
+
+# --- operational errors --------------------------------------------------------
+expect_exit 1 "unwritable store" -- "$NCERT" --db "$T/no/such/dir/x.db" stats
+expect_grep "$T/err" "ncert:" "store error is explained"
+printf '[store]\npaht = "x"\n' > "$T/bad.toml"
+expect_exit 2 "config typo" -- "$NCERT" --config "$T/bad.toml" stats
+expect_grep "$T/err" "unknown configuration key 'paht'" "config typo is named"
+expect_exit 0 "Japanese output" -- "$NCERT" --db "$DB" --lang ja stats
+expect_grep "$T/out" "オブジェクト" "Japanese summary"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
