@@ -1,1 +1,239 @@
-// placeholder: being written
+#include "store/migrations.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <string>
+
+namespace ncert::store {
+namespace {
+
+// Schema 1: one row per object version in `objects`; short repeated strings
+// (types, labels, identity and marking references) interned into lookup
+// tables; one index per access path. Why each column and index exists, and
+// the encodings (uuid as 16 bytes, NULL id_text and modified when derivable),
+// is in docs/storage.md.
+constexpr std::string_view kSchema1 = R"sql(
+CREATE TABLE types (
+  type_key INTEGER PRIMARY KEY,
+  name     TEXT NOT NULL UNIQUE,
+  objects  INTEGER NOT NULL DEFAULT 0,  -- distinct ids = rows with latest = 1
+  versions INTEGER NOT NULL DEFAULT 0   -- rows
+);
+
+CREATE TABLE labels (
+  label_key INTEGER PRIMARY KEY,
+  name      TEXT NOT NULL UNIQUE
+);
+
+-- STIX identifiers that many objects point at: created_by_ref identities and
+-- object_marking_refs marking definitions.
+CREATE TABLE refs (
+  ref_key INTEGER PRIMARY KEY,
+  ref     TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE objects (
+  pk           INTEGER PRIMARY KEY,  -- grows with every insert, never reused
+  type_key     INTEGER NOT NULL REFERENCES types,
+  uuid         BLOB NOT NULL CHECK (length(uuid) = 16),
+  id_text      TEXT,     -- the id as written if not type--lower-case-uuid
+  modified     TEXT,     -- as written; NULL when it is version_us in ms form
+  version_us   INTEGER NOT NULL,
+  spec_version TEXT NOT NULL,
+  created_by   INTEGER REFERENCES refs,
+  revoked      INTEGER NOT NULL CHECK (revoked IN (0, 1)),
+  valid_from   INTEGER,
+  valid_until  INTEGER,
+  added_us     INTEGER NOT NULL,
+  latest       INTEGER NOT NULL CHECK (latest IN (0, 1)),
+  json         TEXT NOT NULL CHECK (json <> '')
+);
+
+-- The version key: id lookups, Versions(), duplicate detection, and scans by
+-- type in (type, id, version) order.
+CREATE UNIQUE INDEX objects_by_id ON objects (type_key, uuid, version_us);
+CREATE INDEX objects_by_creator ON objects (created_by)
+  WHERE created_by IS NOT NULL;
+CREATE INDEX objects_by_valid_from ON objects (valid_from)
+  WHERE valid_from IS NOT NULL;
+CREATE INDEX objects_by_valid_until ON objects (valid_until)
+  WHERE valid_until IS NOT NULL;
+CREATE INDEX objects_revoked ON objects (type_key) WHERE revoked = 1;
+CREATE INDEX objects_by_added ON objects (added_us);
+
+CREATE TABLE object_labels (
+  label_key INTEGER NOT NULL REFERENCES labels,
+  object_pk INTEGER NOT NULL REFERENCES objects,
+  PRIMARY KEY (label_key, object_pk)
+) WITHOUT ROWID;
+
+CREATE TABLE object_markings (
+  ref_key   INTEGER NOT NULL REFERENCES refs,
+  object_pk INTEGER NOT NULL REFERENCES objects,
+  PRIMARY KEY (ref_key, object_pk)
+) WITHOUT ROWID;
+
+-- For people at the sqlite3 prompt: the rows with id, type and modified
+-- spelled out as the API returns them.
+CREATE VIEW object_versions AS
+SELECT o.pk,
+       coalesce(o.id_text,
+                t.name || '--' ||
+                lower(substr(hex(o.uuid), 1, 8) || '-' ||
+                      substr(hex(o.uuid), 9, 4) || '-' ||
+                      substr(hex(o.uuid), 13, 4) || '-' ||
+                      substr(hex(o.uuid), 17, 4) || '-' ||
+                      substr(hex(o.uuid), 21))) AS id,
+       t.name AS type,
+       coalesce(o.modified,
+                strftime('%Y-%m-%dT%H:%M:%S', o.version_us / 1000000,
+                         'unixepoch') ||
+                printf('.%03dZ', (o.version_us / 1000) % 1000)) AS modified,
+       o.version_us, o.spec_version, c.ref AS created_by_ref, o.revoked,
+       o.valid_from, o.valid_until, o.added_us, o.latest, o.json
+FROM objects o
+JOIN types t USING (type_key)
+LEFT JOIN refs c ON c.ref_key = o.created_by;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kSchema1},
+};
+
+Result<int64_t> PragmaInt(sqlite3* db, std::string_view name,
+                          const char* pragma) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, pragma, -1, &stmt, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+  if (rc != SQLITE_ROW) {
+    Status s = SqliteStatus(db, rc, fmt::format("cannot read {}", name));
+    sqlite3_finalize(stmt);
+    return s;
+  }
+  int64_t v = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  return v;
+}
+
+Status Exec(sqlite3* db, std::string_view name, const std::string& sql) {
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    return SqliteStatus(db, rc, fmt::format("cannot migrate {}", name));
+  }
+  return Status::Ok();
+}
+
+// Whether `db` may be (or already is) an ncert store, and at which version.
+// Returns the version, or a FailedPrecondition saying what to do.
+Result<int> CheckOwnership(sqlite3* db, std::string_view name) {
+  ASSIGN_OR_RETURN(int64_t version, PragmaInt(db, name, "PRAGMA user_version"));
+  ASSIGN_OR_RETURN(int64_t app_id,
+                   PragmaInt(db, name, "PRAGMA application_id"));
+  ASSIGN_OR_RETURN(int64_t tables,
+                   PragmaInt(db, name, "SELECT count(*) FROM sqlite_schema"));
+  if (app_id != kApplicationId && (app_id != 0 || version != 0 || tables)) {
+    return Status::FailedPrecondition(fmt::format(
+        "{} is a SQLite database of another program (application_id {:#x}, "
+        "user_version {}, {} schema entries), not an ncert store; point ncert "
+        "at another file",
+        name, app_id, version, tables));
+  }
+  if (version > LatestSchemaVersion()) {
+    return Status::FailedPrecondition(fmt::format(
+        "{} was written by a newer ncert (schema version {}; this ncert "
+        "knows up to {}): open it with that newer ncert, or use another "
+        "database file",
+        name, version, LatestSchemaVersion()));
+  }
+  return static_cast<int>(version);
+}
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+Result<int> SchemaVersion(sqlite3* db, std::string_view name) {
+  ASSIGN_OR_RETURN(int64_t v, PragmaInt(db, name, "PRAGMA user_version"));
+  return static_cast<int>(v);
+}
+
+Status Migrate(sqlite3* db, std::string_view name) {
+  // Read-only check first, so opening an up-to-date store takes no write
+  // lock (readers can open while an ingest is writing).
+  ASSIGN_OR_RETURN(int version, CheckOwnership(db, name));
+  if (version == LatestSchemaVersion()) return Status::Ok();
+
+  RETURN_IF_ERROR(Exec(db, name, "BEGIN IMMEDIATE"));
+  Status s = [&]() -> Status {
+    // Another process may have migrated between the check and the lock.
+    ASSIGN_OR_RETURN(int locked_version, CheckOwnership(db, name));
+    for (const Migration& m : Migrations()) {
+      if (m.version <= locked_version) continue;
+      RETURN_IF_ERROR(Exec(db, name, std::string(m.sql)));
+      RETURN_IF_ERROR(
+          Exec(db, name, fmt::format("PRAGMA user_version = {}", m.version)));
+    }
+    RETURN_IF_ERROR(Exec(
+        db, name, fmt::format("PRAGMA application_id = {}", kApplicationId)));
+    return Exec(db, name, "COMMIT");
+  }();
+  if (!s.ok() && !sqlite3_get_autocommit(db)) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  return s;
+}
+
+Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
+  const char* text =
+      db != nullptr && (sqlite3_errcode(db) & 0xff) == (rc & 0xff)
+          ? sqlite3_errmsg(db)
+          : sqlite3_errstr(rc);
+  StatusCode code = StatusCode::kInternal;
+  std::string_view hint;
+  switch (rc & 0xff) {
+    case SQLITE_CANTOPEN:
+      code = StatusCode::kIoError;
+      hint = "is the directory there and writable?";
+      break;
+    case SQLITE_IOERR:
+      code = StatusCode::kIoError;
+      hint = "the operating system failed a read or write; check the disk";
+      break;
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      code = StatusCode::kCorruption;
+      hint =
+          "the file is damaged or not an ncert database; restore it from "
+          "a backup or use another file";
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      code = StatusCode::kUnavailable;
+      hint = "another process holds the database lock; retry when it is done";
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      code = StatusCode::kPermissionDenied;
+      hint = "the file or its directory is not writable by this user";
+      break;
+    case SQLITE_FULL:
+      code = StatusCode::kResourceExhausted;
+      hint = "the disk is full; free space and retry";
+      break;
+    case SQLITE_NOMEM:
+    case SQLITE_TOOBIG:
+      code = StatusCode::kResourceExhausted;
+      hint = "out of memory or over SQLite's size limit";
+      break;
+    default:
+      hint = "this is a bug in ncert; please report it";
+      break;
+  }
+  return Status(code, fmt::format("{}: {} ({})", what, text, hint));
+}
+
+}  // namespace ncert::store
