@@ -1187,7 +1187,8 @@ void MarkingDefinitionRule(Checker& c, simdjson::dom::object o,
         simdjson::dom::object eo;
         if (e->get_object().get(eo) == simdjson::SUCCESS) {
           tlp2_level = StringMember(eo, "tlp_2_0");
-          Path ext_path = path.Member("extensions").Member(kTlp2ExtensionId);
+          Path exts_path = path.Member("extensions");
+          Path ext_path = exts_path.Member(kTlp2ExtensionId);
           if (!tlp2_level) {
             c.Error(ext_path, "tlp_2_0", "marking-definition",
                     "the TLP 2.0 extension needs tlp_2_0 (clear, green, "

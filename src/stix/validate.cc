@@ -837,6 +837,11 @@ void Checker::CheckExtensions(element v, const Path& path) {
                        key));
       continue;
     }
+    if (key.starts_with("extension-definition--")) {
+      Error(epath, "", "extensions",
+            fmt::format("'{}' does not end in an RFC 4122 UUID", key));
+      continue;
+    }
     Error(epath, "", "extensions",
           fmt::format(
               "'{}' is not an extension name: use "
