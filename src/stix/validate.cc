@@ -801,9 +801,10 @@ void Checker::CheckExtensions(element v, const Path& path) {
               "extension_type must be new-sdo, new-sco, new-sro, "
               "property-extension or toplevel-property-extension");
       } else if (et == "toplevel-property-extension" && ext.size() > 1) {
-        Error(epath, "", "extensions",
-              "a toplevel-property-extension keeps its properties at the top "
-              "level of the object; its entry holds only extension_type");
+        Warn(epath, "", "extensions-toplevel",
+             "a toplevel-property-extension keeps its properties at the top "
+             "level of the object; its entry should hold only "
+             "extension_type");
       }
       for (auto prop : ext) {
         if (prop.key == "extension_type") continue;

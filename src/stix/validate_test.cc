@@ -656,10 +656,6 @@ const BadCase kBadCases[] = {
      "/extensions/extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e/"
      "extension_type"},
     {"indicator",
-     R"({"extensions": {"extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e": {"extension_type": "toplevel-property-extension", "rank": 5}}})",
-     "extensions",
-     "/extensions/extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e"},
-    {"indicator",
      R"({"extensions": {"extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e": 5}})",
      "extensions",
      "/extensions/extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e"},
@@ -1095,6 +1091,10 @@ const WarnCase kWarnCases[] = {
     {"ipv4-addr",
      R"({"id": "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd"})",
      "sco-id-deterministic", "/id"},
+    {"indicator",
+     R"({"extensions": {"extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e": {"extension_type": "toplevel-property-extension", "rank": 5}}})",
+     "extensions-toplevel",
+     "/extensions/extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e"},
     {"file", R"({"extensions": {"x-acme-ext": {"a": 1}}})",
      "extensions-deprecated", "/extensions/x-acme-ext"},
 };
