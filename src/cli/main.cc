@@ -85,11 +85,11 @@ int Main(int argc, char** argv) {
   });
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError&) {  // thrown by Setup above
+    return ctx.Fail(setup);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);  // prints help, version or the usage error
     return rc == 0 ? kExitOk : kExitInvalid;
-  } catch (const CLI::RuntimeError&) {
-    return ctx.Fail(setup);
   }
   return exit_code;
 }

@@ -131,6 +131,7 @@ int RunQuery(Context& ctx, const QueryOptions& opt) {
     return true;
   });
   if (!s.ok()) return ctx.Fail(s);
+  std::fflush(ctx.out);  // the count on stderr comes after the list
   if (ctx.json) {
     fmt::print(ctx.out, "\n],\"count\":{}}}\n", n);
   } else if (ctx.lang == Lang::kJa) {

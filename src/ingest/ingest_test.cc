@@ -125,7 +125,6 @@ TEST_F(IngestTest, RealDataRoundTripIsByteStable) {
   auto posix = NewPosixEnv();
   auto files = ExpandPaths(*posix,
                            {"../shared/data/stix/examples",
-                            "../shared/data/stix/interop",
                             "../shared/data/attack/ics-attack.json"},
                            {".json"});
   ASSERT_TRUE(files.ok()) << files.status().ToString();

@@ -1,6 +1,8 @@
-// Real data: every STIX example and interop bundle from OASIS and the MITRE
-// ATT&CK for ICS bundle read through the reader: all objects valid, none
-// lost, and each one's canonical JSON equal to canonicalising the original.
+// Real data: every STIX example from OASIS (bundles and single objects) and
+// the MITRE ATT&CK for ICS bundle read through the reader: all objects valid,
+// none lost, and each one's canonical JSON equal to canonicalising the
+// original. (stix/interop/ holds JSON Schema interop profiles, not STIX
+// content, whatever its SOURCE.md says.)
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -18,7 +20,7 @@ const char* kData = "../shared/data";
 
 std::vector<std::string> GoldenFiles() {
   std::vector<std::string> files;
-  for (const char* dir : {"stix/examples", "stix/interop"}) {
+  for (const char* dir : {"stix/examples"}) {
     std::string path = std::string(kData) + "/" + dir;
     for (const auto& e : std::filesystem::recursive_directory_iterator(path)) {
       if (e.path().extension() == ".json") files.push_back(e.path().string());
@@ -33,7 +35,7 @@ TEST(GoldenTest, SharedDataIsThere) {
   // CI lays ../shared beside the clone; without it these tests mean nothing.
   ASSERT_TRUE(std::filesystem::exists(std::string(kData) + "/stix/examples"))
       << "run the tests from the project root with ../shared/data present";
-  EXPECT_GE(GoldenFiles().size(), 28u);
+  EXPECT_GE(GoldenFiles().size(), 9u);
 }
 
 TEST(GoldenTest, EveryObjectIsReadValidAndCanonical) {
@@ -46,15 +48,22 @@ TEST(GoldenTest, EveryObjectIsReadValidAndCanonical) {
     simdjson::dom::element doc;
     ASSERT_EQ(parser.load(file).get(doc), simdjson::SUCCESS);
     std::map<std::string, std::string> expected;  // id+modified -> canonical
-    simdjson::dom::array objects;
-    ASSERT_EQ(doc["objects"].get_array().get(objects), simdjson::SUCCESS);
+    std::vector<simdjson::dom::element> objects;
+    simdjson::dom::array members;
+    if (doc["objects"].get_array().get(members) == simdjson::SUCCESS) {
+      for (auto o : members) objects.push_back(o);
+    } else {
+      objects.push_back(doc);  // a file holding a single object
+    }
     size_t count = 0;
     for (auto o : objects) {
       std::string canon;
       ASSERT_TRUE(AppendCanonicalJson(o, &canon).ok());
       std::string_view id, modified;
-      (void)o["id"].get_string().get(id);
-      (void)o["modified"].get_string().get(modified);
+      ASSERT_EQ(o["id"].get_string().get(id), simdjson::SUCCESS);
+      if (o["modified"].get_string().get(modified) != simdjson::SUCCESS) {
+        modified = {};  // marking definitions have none
+      }
       expected[std::string(id) + "@" + std::string(modified)] = canon;
       ++count;
     }
