@@ -4,9 +4,11 @@
 set(NCERT_WARNINGS
     -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
     -Wunused -Woverloaded-virtual -Wdouble-promotion
-    -Wformat=2 -Wimplicit-fallthrough -Wmisleading-indentation
-    # g++ 12 reports false positives from simdjson's inlined result types.
-    -Wno-maybe-uninitialized)
+    -Wformat=2 -Wimplicit-fallthrough -Wmisleading-indentation)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # g++ 12 reports false positives from simdjson's inlined result types.
+  list(APPEND NCERT_WARNINGS -Wno-maybe-uninitialized)
+endif()
 if(NCERT_WERROR)
   list(APPEND NCERT_WARNINGS -Werror)
 endif()

@@ -5,7 +5,8 @@
 //   path = "ncert.db"          # SQLite file
 //   batch_size = 5000          # objects per write transaction
 //   [ingest]
-//   max_object_bytes = 67108864  # one STIX object (64 MiB)
+//   max_object_bytes = 16777216  # one STIX object (16 MiB); larger ones
+//                                # are rejected as object-too-large
 //   max_depth = 64               # JSON nesting
 //   [log]
 //   level = "info"
@@ -27,7 +28,7 @@ namespace ncert {
 struct Config {
   std::string store_path = "ncert.db";
   int batch_size = 5000;
-  uint64_t max_object_bytes = 64ull << 20;
+  uint64_t max_object_bytes = 16ull << 20;
   int max_depth = 64;
   LogLevel log_level = LogLevel::kWarning;
 };

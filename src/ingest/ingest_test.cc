@@ -157,6 +157,51 @@ TEST_F(IngestTest, RealDataRoundTripIsByteStable) {
   EXPECT_EQ(stats->versions, stored);
 }
 
+TEST_F(IngestTest, DuplicateIdsInOneBundle) {
+  auto env = NewMemEnv();
+  std::string bundle =
+      std::string(R"({"type":"bundle","id":"bundle--44af6c39-c09b-49c5-9de2-394224b04982","objects":[)") +
+      kIndicatorV1 + "," + kIndicatorV1 + "," + kIndicatorV1Changed + "]}";
+  ASSERT_TRUE(env->WriteFile("dup.json", bundle).ok());
+  std::vector<Report> reports;
+  IngestCounts c = Ingest(*env, {"dup.json"}, &reports);
+  EXPECT_EQ(c.new_objects, 1);
+  EXPECT_EQ(c.unchanged, 1);  // the identical second copy
+  EXPECT_EQ(c.rejected, 1);   // the third: same version, other content
+  std::vector<std::string> seen;
+  for (const auto& r : reports) {
+    for (const auto& i : r.issues) seen.push_back(r.where.pointer + " " + i.rule);
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "/objects/1 duplicate-in-file",
+                      "/objects/2 duplicate-in-file",
+                      "/objects/2 version-conflict"}));
+  auto latest = store_->Get("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_NE((*latest)->json.find("198.51.100.1"), std::string::npos);
+}
+
+// A 50 MB string is over the default per-object limit: that object is
+// rejected by name, its neighbours are stored.
+TEST_F(IngestTest, HugeStringIsRejectedAlone) {
+  auto env = NewMemEnv();
+  std::string huge = R"({"type":"note","spec_version":"2.1","id":"note--0f2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z","object_refs":["indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"],"content":")" +
+                     std::string(50u << 20, 'A') + "\"}";
+  ASSERT_TRUE(env->WriteFile("huge.ndjson", std::string(kIndicatorV1) + "\n" +
+                                                huge + "\n" + kIndicatorV2 +
+                                                "\n")
+                  .ok());
+  huge.clear();
+  huge.shrink_to_fit();
+  std::vector<Report> reports;
+  IngestCounts c = Ingest(*env, {"huge.ndjson"}, &reports);
+  EXPECT_EQ(c.new_objects + c.new_versions, 2);
+  EXPECT_EQ(c.rejected, 1);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].where.Format(), "huge.ndjson:2");
+  EXPECT_EQ(reports[0].issues[0].rule, "object-too-large");
+}
+
 TEST_F(IngestTest, MissingFileIsAnError) {
   auto env = NewMemEnv();
   Ingester ingester(*env, *store_, {});

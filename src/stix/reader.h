@@ -28,7 +28,7 @@
 namespace ncert::stix {
 
 struct ReaderOptions {
-  uint64_t max_object_bytes = 64ull << 20;  // one object's JSON text
+  uint64_t max_object_bytes = 16ull << 20;  // one object's JSON text
   int max_depth = 64;                       // JSON nesting inside one object
   size_t chunk_bytes = 1 << 20;             // read size
 };
