@@ -80,7 +80,14 @@ std::string EncodeLabel(const AccessLabel& l) {
   AppendIds(&out, "users", l.distribution.users);
   if (l.distribution.all_members) add("all");
   if (l.distribution.everyone) add("public");
-  if (l.unknown_marking) add("unknown");
+  if (!l.markings.empty()) {
+    std::string s = "marks=";
+    for (size_t i = 0; i < l.markings.size(); ++i) {
+      if (i) s += ',';
+      s += l.markings[i];
+    }
+    add(s);
+  }
   return out;
 }
 
@@ -120,8 +127,11 @@ Result<AccessLabel> DecodeLabel(std::string_view text) {
       l.distribution.all_members = true;
     } else if (key == "public" && eq == std::string_view::npos) {
       l.distribution.everyone = true;
-    } else if (key == "unknown" && eq == std::string_view::npos) {
-      l.unknown_marking = true;
+    } else if (key == "marks") {
+      for (std::string_view m : Split(value, ',')) {
+        if (m.empty()) return Bad(key, text);
+        l.markings.emplace_back(m);
+      }
     } else {
       return Bad(key, text);
     }

@@ -41,14 +41,19 @@ struct AccessLabel {
   int64_t owner_org = 0;         // the organisation that shared it
   Distribution distribution;
   Clearance clearance = 0;  // required clearance level
-  // The object carries a marking ncert cannot interpret: deny by default.
-  bool unknown_marking = false;
+                            // The object's marking refs other than TLP
+                            // (statements, terms of use, …).
+  // The policy sees an object whose marking it does not know as the owner's
+  // only: deny by default. Whether a marking is known is decided at read
+  // time (a marking-definition may arrive after the objects it marks).
+  std::vector<std::string> markings;
 
   friend bool operator==(const AccessLabel&, const AccessLabel&) = default;
 };
 
 // A compact, stable text form for storage:
-//   "tlp=amber;owner=3;cl=2;orgs=4,9;sectors=finance,medical;groups=2;users=7;all;public;unknown"
+//   "tlp=amber;owner=3;cl=2;orgs=4,9;sectors=finance,medical;groups=2;users=7;
+//    all;public;marks=marking-definition--…,marking-definition--…"
 // Fields with default values are left out; the empty string is the default
 // label. Parsing rejects anything else with a message naming the field.
 std::string EncodeLabel(const AccessLabel& label);

@@ -37,11 +37,18 @@ bool IsRecipient(const Principal& who, const Distribution& d) {
 
 }  // namespace
 
+bool Policy::HasUnknownMarking(const AccessLabel& label) const {
+  for (const auto& m : label.markings) {
+    if (catalog_ == nullptr || !catalog_->IsKnown(m)) return true;
+  }
+  return false;
+}
+
 Decision Policy::Check(const Principal* who, const AccessLabel& label) const {
   const Distribution& d = label.distribution;
   if (who == nullptr) {
     if (label.tlp == stix::Tlp::kClear && label.clearance == 0 &&
-        !label.unknown_marking && (d.empty() || d.everyone)) {
+        !HasUnknownMarking(label) && (d.empty() || d.everyone)) {
       return {true, "TLP:CLEAR, public"};
     }
     return {false, "not public"};
@@ -55,7 +62,7 @@ Decision Policy::Check(const Principal* who, const AccessLabel& label) const {
   if (label.owner_org != 0 && label.owner_org == who->org.id) {
     return {true, "own organisation"};
   }
-  if (label.unknown_marking) return {false, "unknown marking: owner only"};
+  if (HasUnknownMarking(label)) return {false, "unknown marking: owner only"};
   if (!label.tlp) {
     return IsRecipient(*who, d) ? Decision{true, "recipient (no TLP)"}
                                 : Decision{false, "not a recipient (no TLP)"};

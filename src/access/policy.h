@@ -8,7 +8,8 @@
 //     everyone, the owner's organisation included (clearance is law, not a
 //     sharing choice).
 //  3. The owner's organisation always sees its own objects.
-//  4. A label with an uninterpretable marking is seen by the owner only.
+//  4. An object with a marking the catalog does not know is seen by the
+//     owner only.
 //  5. TLP and distribution, both of which must allow:
 //       CLEAR        anyone (public); a non-empty distribution narrows it
 //       GREEN        any registered organisation; a non-empty distribution
@@ -39,14 +40,29 @@ struct Decision {
   const char* reason = "";  // a static phrase, for audit and --explain
 };
 
+// The non-TLP marking definitions ncert holds (statements, terms of use).
+// They restrict nobody; a marking not in the catalog is unknown.
+class MarkingCatalog {
+ public:
+  virtual ~MarkingCatalog() = default;
+  virtual bool IsKnown(std::string_view marking_id) const = 0;
+};
+
 class Policy {
  public:
+  // `catalog` may be null (no marking is known) and must outlive the policy.
+  explicit Policy(const MarkingCatalog* catalog = nullptr)
+      : catalog_(catalog) {}
   // May `who` see an object labelled `label`? `who` == nullptr is the public
   // (no authentication): it sees TLP:CLEAR with a public distribution only.
   Decision Check(const Principal* who, const AccessLabel& label) const;
   bool CanSee(const Principal* who, const AccessLabel& label) const {
     return Check(who, label).allowed;
   }
+
+ private:
+  bool HasUnknownMarking(const AccessLabel& label) const;
+  const MarkingCatalog* catalog_;
 };
 
 }  // namespace ncert::access

@@ -243,17 +243,30 @@ TEST(PolicyTest, LeakMatrix) {
   EXPECT_LT(allowed, cases);
 }
 
-TEST(PolicyTest, UnknownMarkingIsOwnerOnly) {
-  Policy policy;
+class OneMarking : public MarkingCatalog {
+ public:
+  bool IsKnown(std::string_view id) const override {
+    return id == "marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168";
+  }
+};
+
+TEST(PolicyTest, UnknownMarkingIsOwnerOnlyKnownMarkingRestrictsNobody) {
+  OneMarking catalog;
+  Policy policy(&catalog);
   AccessLabel l;
   l.tlp = Tlp::kClear;
   l.owner_org = kIdOwnerOrg;
-  l.unknown_marking = true;
+  l.markings = {"marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168"};
   Principal owner = MakeCaller(Rel::kOwner, Role::kMember, 0);
   Principal other = MakeCaller(Rel::kSectorOrg, Role::kAnalyst, 3);
+  EXPECT_TRUE(policy.CanSee(&other, l));
+  EXPECT_TRUE(policy.CanSee(nullptr, l));
+  l.markings.push_back(
+      "marking-definition--00000000-0000-4000-8000-000000000000");
   EXPECT_TRUE(policy.CanSee(&owner, l));
   EXPECT_FALSE(policy.CanSee(&other, l));
   EXPECT_FALSE(policy.CanSee(nullptr, l));
+  EXPECT_FALSE(Policy().CanSee(&other, l));  // no catalog: nothing known
 }
 
 // OpenCTI #6913 made AMBER and AMBER+STRICT equal: a sector or group
@@ -322,16 +335,17 @@ TEST(LabelTest, EncodeDecodeRoundTrip) {
   l.distribution.users = {7};
   l.distribution.all_members = true;
   l.distribution.everyone = true;
-  l.unknown_marking = true;
+  l.markings = {"marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168"};
   std::string text = EncodeLabel(l);
   EXPECT_EQ(text,
             "tlp=amber+strict;owner=3;cl=2;orgs=4,9;sectors=finance,medical;"
-            "groups=2;users=7;all;public;unknown");
+            "groups=2;users=7;all;public;"
+            "marks=marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168");
   auto back = DecodeLabel(text);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, l);
   for (const char* bad : {"tlp=purple", "owner=x", "cl=9", "orgs=1,,2",
-                          "sectors=Bad_Sector", "frob", "all=1"}) {
+                          "sectors=Bad_Sector", "frob", "all=1", "marks="}) {
     EXPECT_FALSE(DecodeLabel(bad).ok()) << bad;
   }
 }
