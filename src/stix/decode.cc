@@ -80,7 +80,16 @@ std::optional<Object> ValidateAndDecode(const simdjson::dom::element& element,
   obj.valid_from = TimeOf(o, "valid_from");
   obj.valid_until = TimeOf(o, "valid_until");
   obj.labels = StringsOf(o, "labels");
-  obj.object_marking_refs = StringsOf(o, "object_marking_refs");
+    obj.object_marking_refs = StringsOf(o, "object_marking_refs");
+  simdjson::dom::array granular;
+  if (o["granular_markings"].get_array().get(granular) == simdjson::SUCCESS) {
+    for (auto g : granular) {
+      std::string_view ref;
+      if (g["marking_ref"].get_string().get(ref) == simdjson::SUCCESS) {
+        obj.granular_marking_refs.emplace_back(ref);
+      }
+    }
+  }
   return obj;
 }
 

@@ -39,7 +39,9 @@ struct Object {
   std::optional<Timestamp> valid_from;   // indicator, sighting-less types: none
   std::optional<Timestamp> valid_until;
   std::vector<std::string> labels;
-  std::vector<std::string> object_marking_refs;
+    std::vector<std::string> object_marking_refs;
+  // marking_ref of each granular_markings entry (lang entries have none).
+  std::vector<std::string> granular_marking_refs;
   std::string json;  // canonical serialisation of the whole object
 };
 
