@@ -1,5 +1,5 @@
 # ncert: the README's commands. Everything installs what it needs first.
-#   make demo   - deps, release build, then the demo job (scripts/demo)
+#   make demo   - deps, release build, then `build/ncert demo` (outputs in demo-out/)
 #   make test   - deps, build, every test (ctest), then again under ASan+UBSan
 #   make build  - release binary at build/ncert
 #   make bench  - the benchmarks (bench/README in docs/benchmarks.md)
@@ -40,7 +40,7 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 	  ctest --output-on-failure -j $(JOBS)
 
 demo: build
-	bash scripts/demo
+	$(BUILD)/ncert demo
 
 bench: build
 	bash bench/run.sh

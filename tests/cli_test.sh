@@ -96,5 +96,22 @@ expect_grep "$T/err" "unknown configuration key 'paht'" "config typo is named"
 expect_exit 0 "Japanese output" -- "$NCERT" --db "$DB" --lang ja stats
 expect_grep "$T/out" "オブジェクト" "Japanese summary"
 
+# --- sim ---------------------------------------------------------------------
+expect_exit 0 "sim list" -- "$NCERT" sim list
+expect_grep "$T/out" "supply-chain" "sim list names the scenarios"
+expect_grep "$T/out" "サプライチェーン" "sim list in Japanese too"
+expect_exit 0 "sim list --json" -- "$NCERT" --json sim list
+expect_eq "$(json_get "$T/out" "sorted(s['name'] for s in d['scenarios'])[:3]")" "['hospital-ransomware', 'iot-surge', 'supply-chain']" "sim list --json"
+expect_exit 0 "sim run" -- "$NCERT" --json sim run iot-surge --seed 7 --scale 0.2 --out "$T/sim1"
+expect_eq "$(json_get "$T/out" "d['infected_devices'] > 0 and d['surge_start'] is not None")" "True" "sim run --json summary"
+expect_exit 0 "sim output validates" -- "$NCERT" validate "$T/sim1/stix"
+expect_exit 0 "sim run again, same seed" -- "$NCERT" -q sim run iot-surge --seed 7 --scale 0.2 --out "$T/sim2"
+if diff -r -q "$T/sim1" "$T/sim2" >/dev/null; then ok; else bad "same seed gave different bytes"; fi
+expect_exit 2 "sim run unknown scenario" -- "$NCERT" sim run no-such-scenario --out "$T/sim3"
+printf '[scenario]\nname = "x"\ntitle = "t"\ntitle_ja = "t"\nstart = "2026-01-01T00:00:00Z"\nhourz = 3\n' > "$T/bad.toml"
+expect_exit 2 "sim run bad scenario file" -- "$NCERT" sim run "$T/bad.toml" --out "$T/sim4"
+expect_grep "$T/err" "bad.toml:6:1: unknown key 'hourz'" "bad scenario names file:line:column"
+expect_exit 2 "sim run bad scale" -- "$NCERT" sim run iot-surge --scale -1
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

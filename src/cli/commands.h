@@ -16,6 +16,7 @@ void AddQueryCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddExportCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddStatsCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddSimCommand(CLI::App& app, Context& ctx, int* exit_code);
+void AddDemoCommand(CLI::App& app, Context& ctx, int* exit_code);
 
 }  // namespace ncert::cli
 

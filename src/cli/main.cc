@@ -78,6 +78,7 @@ int Main(int argc, char** argv) {
   AddExportCommand(app, ctx, &exit_code);
   AddStatsCommand(app, ctx, &exit_code);
   AddSimCommand(app, ctx, &exit_code);
+  AddDemoCommand(app, ctx, &exit_code);
 
   Status setup;
   app.parse_complete_callback([&] {

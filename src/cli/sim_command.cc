@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/sim_summary.h"
@@ -53,6 +55,9 @@ std::string_view Unit(const std::string& format, bool ja) {
 void PrintSimFiles(Context& ctx, const sim::RunSummary& s,
                    const std::string& out_dir, double seconds) {
   bool ja = ctx.lang == Lang::kJa;
+  size_t width = 0;
+  for (const sim::OutputFile& f : s.files)
+    width = std::max(width, out_dir.size() + 1 + f.path.size());
   for (const sim::OutputFile& f : s.files) {
     std::string marked;
     if (f.malicious > 0) {
