@@ -8,11 +8,18 @@
 namespace ncert::store {
 namespace {
 
-// Schema 1: one row per object version in `objects`; short repeated strings
-// (types, labels, identity and marking references) interned into lookup
-// tables; one index per access path. Why each column and index exists, and
-// the encodings (uuid as 16 bytes, NULL id_text and modified when derivable),
-// is in docs/storage.md.
+// Schema 1. One row per object version in `objects`, found by the unique
+// version key (type, uuid, version). Short repeated strings (types, labels,
+// identity and marking references) are interned into lookup tables.
+//
+// The other access paths (labels, markings, creator, valid_from, valid_until)
+// are inverted lists: one row per (key, Put) holding the pks that Put wrote
+// with that key, as a JSON array of offsets from first_pk. A Put writes a few
+// dozen such rows instead of several index entries per object, which is what
+// keeps ingest near raw-insert speed (docs/storage.md has the measurements).
+// `puts` records each Put's pk range and `added` time: pks grow with every
+// insert and `added` grows with every Put, so "added after T" is a pk range.
+// json_each() reads the lists from the sqlite3 shell; the *_v views do it.
 constexpr std::string_view kSchema1 = R"sql(
 CREATE TABLE types (
   type_key INTEGER PRIMARY KEY,
@@ -50,32 +57,59 @@ CREATE TABLE objects (
   json         TEXT NOT NULL CHECK (json <> '')
 );
 
--- The version key: id lookups, Versions(), duplicate detection, and scans by
--- type in (type, id, version) order.
+-- The version key: id lookups, Versions(), duplicate detection, and scans of
+-- a type in (type, id, version) order.
 CREATE UNIQUE INDEX objects_by_id ON objects (type_key, uuid, version_us);
-CREATE INDEX objects_by_creator ON objects (created_by)
-  WHERE created_by IS NOT NULL;
-CREATE INDEX objects_by_valid_from ON objects (valid_from)
-  WHERE valid_from IS NOT NULL;
-CREATE INDEX objects_by_valid_until ON objects (valid_until)
-  WHERE valid_until IS NOT NULL;
 CREATE INDEX objects_revoked ON objects (type_key) WHERE revoked = 1;
-CREATE INDEX objects_by_added ON objects (added_us);
 
+-- One row per Put that stored something: its pks are first_pk..last_pk.
+CREATE TABLE puts (
+  first_pk INTEGER PRIMARY KEY,
+  last_pk  INTEGER NOT NULL,
+  added_us INTEGER NOT NULL UNIQUE
+);
+
+-- Inverted lists (see above); pks = first_pk + each offset.
 CREATE TABLE object_labels (
   label_key INTEGER NOT NULL REFERENCES labels,
-  object_pk INTEGER NOT NULL REFERENCES objects,
-  PRIMARY KEY (label_key, object_pk)
+  first_pk  INTEGER NOT NULL,
+  offsets   TEXT NOT NULL,
+  PRIMARY KEY (label_key, first_pk)
 ) WITHOUT ROWID;
 
 CREATE TABLE object_markings (
-  ref_key   INTEGER NOT NULL REFERENCES refs,
-  object_pk INTEGER NOT NULL REFERENCES objects,
-  PRIMARY KEY (ref_key, object_pk)
+  ref_key  INTEGER NOT NULL REFERENCES refs,
+  first_pk INTEGER NOT NULL,
+  offsets  TEXT NOT NULL,
+  PRIMARY KEY (ref_key, first_pk)
+) WITHOUT ROWID;
+
+CREATE TABLE objects_by_creator (
+  ref_key  INTEGER NOT NULL REFERENCES refs,
+  first_pk INTEGER NOT NULL,
+  offsets  TEXT NOT NULL,
+  PRIMARY KEY (ref_key, first_pk)
+) WITHOUT ROWID;
+
+-- valid_from and valid_until by bucket: bucket = micros >> 41 (2^41 us, about
+-- 25.5 days). A time range maps to a few buckets; rows are then checked
+-- against the exact column.
+CREATE TABLE objects_by_valid_from (
+  bucket   INTEGER NOT NULL,
+  first_pk INTEGER NOT NULL,
+  offsets  TEXT NOT NULL,
+  PRIMARY KEY (bucket, first_pk)
+) WITHOUT ROWID;
+
+CREATE TABLE objects_by_valid_until (
+  bucket   INTEGER NOT NULL,
+  first_pk INTEGER NOT NULL,
+  offsets  TEXT NOT NULL,
+  PRIMARY KEY (bucket, first_pk)
 ) WITHOUT ROWID;
 
 -- For people at the sqlite3 prompt: the rows with id, type and modified
--- spelled out as the API returns them.
+-- spelled out as the API returns them, and the inverted lists unrolled.
 CREATE VIEW object_versions AS
 SELECT o.pk,
        coalesce(o.id_text,
@@ -95,6 +129,14 @@ SELECT o.pk,
 FROM objects o
 JOIN types t USING (type_key)
 LEFT JOIN refs c ON c.ref_key = o.created_by;
+
+CREATE VIEW object_labels_v AS
+SELECT p.first_pk + j.value AS pk, l.name AS label
+FROM object_labels p JOIN labels l USING (label_key), json_each(p.offsets) j;
+
+CREATE VIEW object_markings_v AS
+SELECT p.first_pk + j.value AS pk, r.ref AS marking_ref
+FROM object_markings p JOIN refs r USING (ref_key), json_each(p.offsets) j;
 )sql";
 
 constexpr Migration kMigrations[] = {

@@ -5,10 +5,11 @@
 
 #include <algorithm>
 #include <cassert>
+#include <charconv>
 #include <cstring>
-#include <limits>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -20,10 +21,16 @@ namespace ncert::store {
 namespace {
 
 // Tuning; docs/storage.md ("Tuning") has the measurements behind each value.
-constexpr int kPageSize = 16384;               // bytes; only for new files
-constexpr int kBusyTimeoutMs = 5000;           // wait for another writer
-constexpr int kCacheKib = 64 * 1024;           // page cache per connection
-constexpr int kWalAutocheckpointPages = 4096;  // 64 MiB of WAL
+constexpr int kPageSize = 16384;       // bytes; only for new files
+constexpr int kBusyTimeoutMs = 5000;   // wait for another writer
+constexpr int kCacheKib = 128 * 1024;  // page cache per connection
+// Checkpoint once the WAL holds 1 GiB: index pages that many Puts touch are
+// then copied into the database once instead of once per Put.
+constexpr int64_t kWalAutocheckpointBytes = int64_t{1} << 30;
+// After a checkpoint the WAL file is cut back to this size.
+constexpr int64_t kJournalSizeLimitBytes = int64_t{64} << 20;
+// valid_from / valid_until buckets: micros >> 41 (2^41 us, ~25.5 days).
+constexpr int kValidityBucketShift = 41;
 
 struct StmtDeleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
@@ -70,7 +77,22 @@ std::string_view ColumnText(sqlite3_stmt* s, int i) {
           static_cast<size_t>(sqlite3_column_bytes(s, i))};
 }
 
-// An object's key in the objects table: the type (interned) and the UUID.
+UuidBytes ColumnUuid(sqlite3_stmt* s, int i) {
+  UuidBytes uuid{};
+  if (sqlite3_column_bytes(s, i) == 16) {  // CHECK in the schema
+    std::memcpy(uuid.data(), sqlite3_column_blob(s, i), uuid.size());
+  }
+  return uuid;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// An object's key in the objects table besides its interned type.
 struct ObjectKey {
   UuidBytes uuid;
   bool canonical_id;  // id == type + "--" + FormatUuid(uuid)
@@ -78,20 +100,42 @@ struct ObjectKey {
 
 // Put takes validated objects; an id that is not "type--UUID" of the
 // object's own type is a caller bug, reported before anything is written.
+// The common shape is parsed in place; anything else goes through
+// ParseStixId for the exact error message.
 Status ParseKey(const stix::Object& o, ObjectKey* key) {
-  ASSIGN_OR_RETURN(StixId sid, ParseStixId(o.id));
-  if (sid.type != o.type) {
-    return Status::InvalidArgument(fmt::format(
-        "object id '{}' does not start with its type '{}--'", o.id, o.type));
-  }
-  ASSIGN_OR_RETURN(key->uuid, ParseUuid(sid.uuid));
-  key->canonical_id = std::none_of(sid.uuid.begin(), sid.uuid.end(),
-                                   [](char c) { return c >= 'A' && c <= 'F'; });
   if (o.json.empty()) {
     return Status::InvalidArgument(
         fmt::format("object '{}' has no JSON", o.id));
   }
-  return Status::Ok();
+  const std::string_view id = o.id;
+  const size_t n = o.type.size();
+  if (n >= 3 && id.size() == n + 38 && id.starts_with(o.type) && id[n] == '-' &&
+      id[n + 1] == '-') {
+    std::string_view u = id.substr(n + 2);
+    bool ok = u[8] == '-' && u[13] == '-' && u[18] == '-' && u[23] == '-';
+    bool lower = true;
+    size_t j = 0;
+    for (size_t i = 0; ok && i < 36; i += 2) {
+      if (i == 8 || i == 13 || i == 18 || i == 23) ++i;
+      int hi = HexDigit(u[i]), lo = HexDigit(u[i + 1]);
+      ok = hi >= 0 && lo >= 0;
+      lower = lower && !(u[i] >= 'A' && u[i] <= 'F') &&
+              !(u[i + 1] >= 'A' && u[i + 1] <= 'F');
+      key->uuid[j++] = static_cast<uint8_t>(hi * 16 + lo);
+    }
+    int version = key->uuid[6] >> 4, variant = key->uuid[8] >> 6;
+    if (ok && version >= 1 && version <= 5 && variant == 2) {
+      key->canonical_id = lower;
+      return Status::Ok();
+    }
+  }
+  ASSIGN_OR_RETURN(StixId sid, ParseStixId(id));
+  if (sid.type != o.type) {
+    return Status::InvalidArgument(fmt::format(
+        "object id '{}' does not start with its type '{}--'", id, o.type));
+  }
+  return Status::Internal(
+      fmt::format("identifier '{}' passed ParseStixId but not ParseKey", id));
 }
 
 // True when `modified` is exactly FormatTimestamp(version, 3), so the column
@@ -110,6 +154,19 @@ bool ModifiedIsDerivable(const stix::Object& o) {
   return derivable;
 }
 
+Status PrepareStmt(sqlite3* db, std::string_view file, const char* sql,
+                   Stmt* stmt) {
+  sqlite3_stmt* raw = nullptr;
+  int rc =
+      sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+  stmt->reset(raw);
+  if (rc != SQLITE_OK) {
+    return SqliteStatus(db, rc,
+                        fmt::format("cannot prepare a statement for {}", file));
+  }
+  return Status::Ok();
+}
+
 // A lookup table of short repeated strings (types, labels, refs) with a
 // cache of name -> key. Rows are never deleted or renamed, so a key once
 // read from a committed row stays valid for ever, even when other processes
@@ -123,21 +180,16 @@ class InternTable {
                  std::string_view key_column, std::string_view name_column) {
     db_ = db;
     file_ = file;
-    std::string select = fmt::format("SELECT {} FROM {} WHERE {} = ?1",
-                                     key_column, table, name_column);
-    std::string insert =
-        fmt::format("INSERT INTO {} ({}) VALUES (?1)", table, name_column);
-    for (auto [sql, stmt] :
-         {std::pair{&select, &select_}, std::pair{&insert, &insert_}}) {
-      sqlite3_stmt* raw = nullptr;
-      int rc = sqlite3_prepare_v3(db, sql->c_str(), -1,
-                                  SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-      stmt->reset(raw);
-      if (rc != SQLITE_OK) {
-        return SqliteStatus(db, rc, fmt::format("cannot prepare {}", file));
-      }
-    }
-    return Status::Ok();
+    RETURN_IF_ERROR(PrepareStmt(db, file,
+                                fmt::format("SELECT {} FROM {} WHERE {} = ?1",
+                                            key_column, table, name_column)
+                                    .c_str(),
+                                &select_));
+    return PrepareStmt(
+        db, file,
+        fmt::format("INSERT INTO {} ({}) VALUES (?1)", table, name_column)
+            .c_str(),
+        &insert_);
   }
 
   // The key of `name`, or 0 when it is not stored. Keys start at 1.
@@ -198,9 +250,116 @@ class InternTable {
   std::vector<std::pair<std::string, int64_t>> pending_;
 };
 
-// The columns every read returns, in this order (see ReadRow).
-constexpr std::string_view kRowColumns =
-    "pk, uuid, id_text, modified, version_us, added_us, latest, json";
+// One inverted-list table: collects a Put's (key, pk) entries and writes one
+// row per key, (key, first_pk, "[offset,...]"), offsets = pk - first_pk.
+//
+// Thread safety: none; used under SqliteStore::mu_.
+class PostingTable {
+ public:
+  Status Prepare(sqlite3* db, std::string_view file, std::string_view table,
+                 std::string_view key_column) {
+    db_ = db;
+    file_ = file;
+    RETURN_IF_ERROR(PrepareStmt(
+        db, file,
+        fmt::format(
+            "INSERT INTO {} ({}, first_pk, offsets) VALUES (?1, ?2, ?3)", table,
+            key_column)
+            .c_str(),
+        &insert_));
+    return PrepareStmt(
+        db, file,
+        fmt::format("SELECT first_pk, offsets FROM {} WHERE {} = ?1 AND "
+                    "first_pk >= ?2 ORDER BY first_pk",
+                    table, key_column)
+            .c_str(),
+        &select_);
+  }
+
+  void Clear() { entries_.clear(); }
+  void Add(int64_t key, int64_t offset) { entries_.emplace_back(key, offset); }
+
+  Status Write(int64_t first_pk) {
+    std::sort(entries_.begin(), entries_.end());
+    sqlite3_stmt* s = insert_.get();
+    for (size_t i = 0; i < entries_.size();) {
+      const int64_t key = entries_[i].first;
+      text_.assign("[");
+      int64_t previous = -1;
+      for (; i < entries_.size() && entries_[i].first == key; ++i) {
+        if (entries_[i].second == previous) continue;  // a repeated label
+        previous = entries_[i].second;
+        if (text_.size() > 1) text_ += ',';
+        char buf[24];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, previous);
+        text_.append(buf, end);
+      }
+      text_ += ']';
+      ResetOnExit reset(s);
+      sqlite3_bind_int64(s, 1, key);
+      sqlite3_bind_int64(s, 2, first_pk);
+      BindText(s, 3, text_);
+      int rc = sqlite3_step(s);
+      if (rc != SQLITE_DONE) {
+        return SqliteStatus(db_, rc, fmt::format("cannot write {}", file_));
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Appends the pks listed under `key` that are >= min_pk, ascending.
+  Status Read(int64_t key, int64_t min_pk, std::vector<int64_t>* pks) {
+    sqlite3_stmt* s = select_.get();
+    ResetOnExit reset(s);
+    sqlite3_bind_int64(s, 1, key);
+    sqlite3_bind_int64(s, 2, min_pk);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      const int64_t first = sqlite3_column_int64(s, 0);
+      std::string_view text = ColumnText(s, 1);
+      if (!ParseOffsets(text, first, pks)) {
+        return Status::Corruption(fmt::format(
+            "{}: inverted list row ({}, {}) is not a JSON array of offsets: "
+            "{:.40}",
+            file_, key, first, text));
+      }
+    }
+    if (rc != SQLITE_DONE) {
+      return SqliteStatus(db_, rc, fmt::format("cannot read {}", file_));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  static bool ParseOffsets(std::string_view text, int64_t first,
+                           std::vector<int64_t>* pks) {
+    if (text.size() < 2 || text.front() != '[' || text.back() != ']') {
+      return false;
+    }
+    const char* p = text.data() + 1;
+    const char* end = text.data() + text.size() - 1;
+    while (p < end) {
+      int64_t offset = 0;
+      auto [next, ec] = std::from_chars(p, end, offset);
+      if (ec != std::errc() || offset < 0) return false;
+      pks->push_back(first + offset);
+      p = next;
+      if (p < end && *p++ != ',') return false;
+    }
+    return true;
+  }
+
+  sqlite3* db_ = nullptr;
+  std::string_view file_;
+  Stmt insert_;
+  Stmt select_;
+  std::vector<std::pair<int64_t, int64_t>> entries_;  // (key, offset)
+  std::string text_;
+};
+
+// The columns every full-row read returns, in this order (see ReadRow).
+#define NCERT_ROW_COLUMNS \
+  "pk, uuid, id_text, modified, version_us, added_us, latest, json"
 
 // The Store on one SQLite connection.
 //
@@ -227,18 +386,34 @@ class SqliteStore final : public Store {
     int64_t objects;
     int64_t versions;
   };
+  // A Scan match before its row is read: sorted, then fetched by pk.
+  struct Hit {
+    size_t type_rank;  // index into the name-ordered type list
+    UuidBytes uuid;
+    int64_t version;
+    int64_t pk;
+    friend bool operator<(const Hit& a, const Hit& b) {
+      return std::tie(a.type_rank, a.uuid, a.version) <
+             std::tie(b.type_rank, b.uuid, b.version);
+    }
+  };
+  using TypeList = std::vector<std::pair<int64_t, std::string>>;
 
   SqliteStore(Db db, std::string path, Clock* clock)
       : db_(std::move(db)), path_(std::move(path)), clock_(clock) {}
 
   Status Configure(bool in_memory);
   Status PrepareStatements();
-  Status PrepareOne(const char* sql, Stmt* stmt);
+  Status PrepareOne(const char* sql, Stmt* stmt) {
+    return PrepareStmt(db_.get(), path_, sql, stmt);
+  }
   Status Error(int rc, std::string_view what) const {
     return SqliteStatus(db_.get(), rc, fmt::format("{} {}", what, path_));
   }
   // Steps a statement that returns no rows.
   Status Run(sqlite3_stmt* s, std::string_view what);
+  // Steps a statement that returns one integer (0 for NULL).
+  Result<int64_t> QueryInt(sqlite3_stmt* s);
   void RollbackAfter();
 
   Status PutLocked(std::span<const stix::Object> objects,
@@ -250,6 +425,11 @@ class SqliteStore final : public Store {
   StoredObject ReadRow(sqlite3_stmt* s, std::string_view type) const;
   Status ScanLocked(const Query& query,
                     const std::function<bool(const StoredObject&)>& fn);
+  Status ScanByIndex(const Query& query, const TypeList& types, int64_t min_pk,
+                     const std::function<bool(const StoredObject&)>& fn);
+  Status ScanCandidates(const Query& query, const TypeList& types,
+                        const std::vector<int64_t>* pks, int64_t min_pk,
+                        const std::function<bool(const StoredObject&)>& fn);
   Status StatsLocked(StoreStats* stats);
 
   std::mutex mu_;
@@ -261,13 +441,18 @@ class SqliteStore final : public Store {
   InternTable types_;
   InternTable labels_;
   InternTable refs_;  // created_by_ref and object_marking_refs
+  PostingTable label_postings_, marking_postings_, creator_postings_;
+  PostingTable valid_from_postings_, valid_until_postings_;
   Stmt begin_write_, begin_read_, commit_, rollback_;
-  Stmt find_, insert_, clear_latest_, insert_label_, insert_marking_;
-  Stmt max_added_, add_counts_;
-  Stmt get_latest_, get_versions_, list_types_;
+  Stmt find_, insert_, clear_latest_, max_added_, insert_put_, add_counts_;
+  Stmt get_latest_, get_versions_, list_types_, first_pk_after_, max_pk_;
+  Stmt key_by_pk_, keys_from_pk_, row_by_pk_;
   // Reused by Put so that a batch costs no per-object allocation.
   std::vector<ObjectKey> keys_;
+  std::vector<size_t> order_;
   std::vector<TypeDelta> deltas_;
+  int64_t first_pk_ = 0;  // of the Put in progress; 0 before its first insert
+  int64_t last_pk_ = 0;
 };
 
 Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
@@ -306,8 +491,8 @@ Status SqliteStore::Configure(bool in_memory) {
       "PRAGMA foreign_keys = ON;"
       "PRAGMA cache_size = -{};"
       "PRAGMA temp_store = MEMORY;"
-      "PRAGMA wal_autocheckpoint = {};",
-      kPageSize, kCacheKib, kWalAutocheckpointPages);
+      "PRAGMA journal_size_limit = {};",
+      kPageSize, kCacheKib, kJournalSizeLimitBytes);
   int rc = sqlite3_exec(db, setup.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return Error(rc, "cannot open");
 
@@ -324,31 +509,31 @@ Status SqliteStore::Configure(bool in_memory) {
         "database on a local file system",
         path_, mode));
   }
-  return Status::Ok();
-}
-
-Status SqliteStore::PrepareOne(const char* sql, Stmt* stmt) {
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT,
-                              &raw, nullptr);
-  stmt->reset(raw);
-  if (rc != SQLITE_OK) return Error(rc, "cannot prepare a statement for");
+  // In pages of the file's own size (an existing file keeps its page size).
+  Stmt page_size;
+  RETURN_IF_ERROR(PrepareOne("PRAGMA page_size", &page_size));
+  ASSIGN_OR_RETURN(int64_t bytes, QueryInt(page_size.get()));
+  sqlite3_wal_autocheckpoint(db,
+                             static_cast<int>(kWalAutocheckpointBytes /
+                                              std::max<int64_t>(bytes, 512)));
   return Status::Ok();
 }
 
 Status SqliteStore::PrepareStatements() {
+  sqlite3* db = db_.get();
+  RETURN_IF_ERROR(types_.Prepare(db, path_, "types", "type_key", "name"));
+  RETURN_IF_ERROR(labels_.Prepare(db, path_, "labels", "label_key", "name"));
+  RETURN_IF_ERROR(refs_.Prepare(db, path_, "refs", "ref_key", "ref"));
   RETURN_IF_ERROR(
-      types_.Prepare(db_.get(), path_, "types", "type_key", "name"));
+      label_postings_.Prepare(db, path_, "object_labels", "label_key"));
   RETURN_IF_ERROR(
-      labels_.Prepare(db_.get(), path_, "labels", "label_key", "name"));
-  RETURN_IF_ERROR(refs_.Prepare(db_.get(), path_, "refs", "ref_key", "ref"));
-  const std::string get_latest = fmt::format(
-      "SELECT {} FROM objects WHERE type_key = ?1 AND uuid = ?2 AND latest = 1",
-      kRowColumns);
-  const std::string get_versions = fmt::format(
-      "SELECT {} FROM objects WHERE type_key = ?1 AND uuid = ?2 "
-      "ORDER BY version_us",
-      kRowColumns);
+      marking_postings_.Prepare(db, path_, "object_markings", "ref_key"));
+  RETURN_IF_ERROR(
+      creator_postings_.Prepare(db, path_, "objects_by_creator", "ref_key"));
+  RETURN_IF_ERROR(valid_from_postings_.Prepare(
+      db, path_, "objects_by_valid_from", "bucket"));
+  RETURN_IF_ERROR(valid_until_postings_.Prepare(
+      db, path_, "objects_by_valid_until", "bucket"));
   const std::pair<const char*, Stmt*> statements[] = {
       {"BEGIN IMMEDIATE", &begin_write_},
       {"BEGIN", &begin_read_},
@@ -365,20 +550,30 @@ Status SqliteStore::PrepareStatements() {
        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
        &insert_},
       {"UPDATE objects SET latest = 0 WHERE pk = ?1", &clear_latest_},
-      {"INSERT OR IGNORE INTO object_labels (label_key, object_pk) "
-       "VALUES (?1, ?2)",
-       &insert_label_},
-      {"INSERT OR IGNORE INTO object_markings (ref_key, object_pk) "
-       "VALUES (?1, ?2)",
-       &insert_marking_},
-      {"SELECT max(added_us) FROM objects", &max_added_},
+      {"SELECT max(added_us) FROM puts", &max_added_},
+      {"INSERT INTO puts (first_pk, last_pk, added_us) VALUES (?1, ?2, ?3)",
+       &insert_put_},
       {"UPDATE types SET objects = objects + ?2, versions = versions + ?3 "
        "WHERE type_key = ?1",
        &add_counts_},
-      {get_latest.c_str(), &get_latest_},
-      {get_versions.c_str(), &get_versions_},
+      {"SELECT " NCERT_ROW_COLUMNS
+       " FROM objects WHERE type_key = ?1 AND uuid = ?2 AND latest = 1",
+       &get_latest_},
+      {"SELECT " NCERT_ROW_COLUMNS
+       " FROM objects WHERE type_key = ?1 AND uuid = ?2 ORDER BY version_us",
+       &get_versions_},
       {"SELECT type_key, name, objects, versions FROM types ORDER BY name",
        &list_types_},
+      {"SELECT first_pk FROM puts WHERE added_us > ?1 ORDER BY added_us "
+       "LIMIT 1",
+       &first_pk_after_},
+      {"SELECT max(pk) FROM objects", &max_pk_},
+      {"SELECT type_key, uuid, version_us, latest FROM objects WHERE pk = ?1",
+       &key_by_pk_},
+      {"SELECT pk, type_key, uuid, version_us, latest FROM objects "
+       "WHERE pk >= ?1",
+       &keys_from_pk_},
+      {"SELECT " NCERT_ROW_COLUMNS " FROM objects WHERE pk = ?1", &row_by_pk_},
   };
   for (const auto& [sql, stmt] : statements) {
     RETURN_IF_ERROR(PrepareOne(sql, stmt));
@@ -391,6 +586,14 @@ Status SqliteStore::Run(sqlite3_stmt* s, std::string_view what) {
   int rc = sqlite3_step(s);
   if (rc != SQLITE_DONE) return Error(rc, what);
   return Status::Ok();
+}
+
+Result<int64_t> SqliteStore::QueryInt(sqlite3_stmt* s) {
+  ResetOnExit reset(s);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) return int64_t{0};
+  if (rc != SQLITE_ROW) return Error(rc, "cannot read");
+  return sqlite3_column_int64(s, 0);
 }
 
 void SqliteStore::RollbackAfter() {
@@ -410,7 +613,6 @@ Result<std::vector<PutOutcome>> SqliteStore::Put(
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<PutOutcome> outcomes;
   if (objects.empty()) return outcomes;
-  outcomes.reserve(objects.size());
   keys_.resize(objects.size());
   for (size_t i = 0; i < objects.size(); ++i) {
     Status s = ParseKey(objects[i], &keys_[i]);
@@ -438,23 +640,43 @@ Status SqliteStore::PutLocked(std::span<const stix::Object> objects,
                               std::vector<PutOutcome>* outcomes) {
   // `added` grows strictly from one Put to the next, even if the clock steps
   // back, so "added after T" never misses a later write (TAXII's
-  // added_after relies on that).
-  int64_t added = clock_->Now().micros;
-  {
-    sqlite3_stmt* s = max_added_.get();
-    ResetOnExit reset(s);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW) return Error(rc, "cannot read");
-    if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
-      added = std::max<int64_t>(added, sqlite3_column_int64(s, 0) + 1);
-    }
-  }
+  // added_after relies on that) and a Put's rows form one pk range.
+  ASSIGN_OR_RETURN(int64_t last_added, QueryInt(max_added_.get()));
+  const int64_t added = std::max(clock_->Now().micros, last_added + 1);
+
   deltas_.clear();
-  for (size_t i = 0; i < objects.size(); ++i) {
-    PutOutcome outcome;
-    RETURN_IF_ERROR(PutOne(objects[i], keys_[i], added, &outcome));
-    outcomes->push_back(outcome);
+  first_pk_ = last_pk_ = 0;
+  for (PostingTable* p :
+       {&label_postings_, &marking_postings_, &creator_postings_,
+        &valid_from_postings_, &valid_until_postings_}) {
+    p->Clear();
   }
+  // Work in key order: index seeks then walk objects_by_id forwards instead
+  // of jumping around it (the UUIDs of a batch are random). The sort is
+  // stable, so copies of one id keep their batch order and a repeat is
+  // judged against the earlier copy.
+  order_.resize(objects.size());
+  for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+  std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
+    if (int c = objects[a].type.compare(objects[b].type); c != 0) return c < 0;
+    return keys_[a].uuid < keys_[b].uuid;
+  });
+  outcomes->resize(objects.size());
+  for (size_t i : order_) {
+    RETURN_IF_ERROR(PutOne(objects[i], keys_[i], added, &(*outcomes)[i]));
+  }
+  if (first_pk_ == 0) return Status::Ok();  // nothing new
+
+  for (PostingTable* p :
+       {&label_postings_, &marking_postings_, &creator_postings_,
+        &valid_from_postings_, &valid_until_postings_}) {
+    RETURN_IF_ERROR(p->Write(first_pk_));
+  }
+  sqlite3_stmt* put = insert_put_.get();
+  sqlite3_bind_int64(put, 1, first_pk_);
+  sqlite3_bind_int64(put, 2, last_pk_);
+  sqlite3_bind_int64(put, 3, added);
+  RETURN_IF_ERROR(Run(put, "cannot write to"));
   for (const TypeDelta& d : deltas_) {
     sqlite3_stmt* s = add_counts_.get();
     sqlite3_bind_int64(s, 1, d.type_key);
@@ -474,7 +696,7 @@ Status SqliteStore::PutOne(const stix::Object& o, const ObjectKey& key,
   ASSIGN_OR_RETURN(int64_t type_key, types_.Intern(o.type));
 
   // Earlier copies in this batch are visible here: the transaction reads its
-  // own writes, so a repeated object is judged against the earlier copy.
+  // own writes.
   bool have_latest = false, same_version = false, same_bytes = false;
   int64_t latest_pk = 0, latest_version = 0;
   {
@@ -488,8 +710,7 @@ Status SqliteStore::PutOne(const stix::Object& o, const ObjectKey& key,
       int64_t version = sqlite3_column_int64(s, 1);
       if (version == o.version.micros) {
         same_version = true;
-        std::string_view json = ColumnText(s, 3);
-        same_bytes = json == o.json;
+        same_bytes = ColumnText(s, 3) == o.json;
       }
       if (sqlite3_column_int64(s, 2) != 0) {
         have_latest = true;
@@ -551,23 +772,25 @@ Status SqliteStore::PutOne(const stix::Object& o, const ObjectKey& key,
     if (rc != SQLITE_DONE) return fail(rc);
   }
   const int64_t pk = sqlite3_last_insert_rowid(db_.get());
+  if (first_pk_ == 0) first_pk_ = pk;
+  last_pk_ = pk;
+  const int64_t offset = pk - first_pk_;
   for (const std::string& label : o.labels) {
     ASSIGN_OR_RETURN(int64_t label_key, labels_.Intern(label));
-    sqlite3_stmt* s = insert_label_.get();
-    ResetOnExit reset(s);
-    sqlite3_bind_int64(s, 1, label_key);
-    sqlite3_bind_int64(s, 2, pk);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_DONE) return fail(rc);
+    label_postings_.Add(label_key, offset);
   }
   for (const std::string& ref : o.object_marking_refs) {
     ASSIGN_OR_RETURN(int64_t ref_key, refs_.Intern(ref));
-    sqlite3_stmt* s = insert_marking_.get();
-    ResetOnExit reset(s);
-    sqlite3_bind_int64(s, 1, ref_key);
-    sqlite3_bind_int64(s, 2, pk);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_DONE) return fail(rc);
+    marking_postings_.Add(ref_key, offset);
+  }
+  if (created_by != 0) creator_postings_.Add(created_by, offset);
+  if (o.valid_from) {
+    valid_from_postings_.Add(o.valid_from->micros >> kValidityBucketShift,
+                             offset);
+  }
+  if (o.valid_until) {
+    valid_until_postings_.Add(o.valid_until->micros >> kValidityBucketShift,
+                              offset);
   }
 
   auto it =
@@ -592,20 +815,16 @@ Result<bool> SqliteStore::ReadKey(std::string_view id, int64_t* type_key,
 
 StoredObject SqliteStore::ReadRow(sqlite3_stmt* s,
                                   std::string_view type) const {
-  // Columns as kRowColumns: pk, uuid, id_text, modified, version_us,
+  // Columns as NCERT_ROW_COLUMNS: pk, uuid, id_text, modified, version_us,
   // added_us, latest, json.
   StoredObject out;
   if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
     out.id = ColumnText(s, 2);
   } else {
-    UuidBytes uuid{};
-    const void* blob = sqlite3_column_blob(s, 1);
-    assert(sqlite3_column_bytes(s, 1) == 16);  // CHECK in the schema
-    std::memcpy(uuid.data(), blob, uuid.size());
     out.id.reserve(type.size() + 38);
     out.id.append(type);
     out.id.append("--");
-    out.id.append(FormatUuid(uuid));
+    out.id.append(FormatUuid(ColumnUuid(s, 1)));
   }
   out.type = type;
   Timestamp version{sqlite3_column_int64(s, 4)};
@@ -663,28 +882,22 @@ Status SqliteStore::Scan(const Query& query,
   RETURN_IF_ERROR(Run(begin_read_.get(), "cannot read"));
   Status s = ScanLocked(query, fn);
   Status end = Run(commit_.get(), "cannot read");
-  if (!s.ok()) return s;
+  RETURN_IF_ERROR(s);
   return end;
 }
 
 Status SqliteStore::ScanLocked(
     const Query& query, const std::function<bool(const StoredObject&)>& fn) {
   if (query.limit == 0) return Status::Ok();
-  int64_t label_key = 0;
-  if (query.label) {
-    ASSIGN_OR_RETURN(label_key, labels_.Find(*query.label));
-    if (label_key == 0) return Status::Ok();  // no object has it
-  }
-
-  // Types in name order; each type is one range of objects_by_id, which is
-  // ordered by (uuid, version) = (id, version) within the type.
-  std::vector<std::pair<int64_t, std::string>> types;
+  TypeList types;  // wanted types, in name order
+  int64_t rows = 0;
   {
     sqlite3_stmt* s = list_types_.get();
     ResetOnExit reset(s);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
       std::string name(ColumnText(s, 1));
+      rows += sqlite3_column_int64(s, 3);
       if (!query.types.empty() &&
           std::find(query.types.begin(), query.types.end(), name) ==
               query.types.end()) {
@@ -694,18 +907,45 @@ Status SqliteStore::ScanLocked(
     }
     if (rc != SQLITE_DONE) return Error(rc, "cannot read");
   }
+  if (types.empty()) return Status::Ok();
 
+  // added > T is pk >= the first pk of the first Put after T.
+  int64_t min_pk = 0;
+  if (query.added_after) {
+    sqlite3_stmt* s = first_pk_after_.get();
+    sqlite3_bind_int64(s, 1, query.added_after->micros);
+    ASSIGN_OR_RETURN(min_pk, QueryInt(s));
+    if (min_pk == 0) return Status::Ok();  // nothing added since
+  }
+  if (query.label) {
+    ASSIGN_OR_RETURN(int64_t label_key, labels_.Find(*query.label));
+    if (label_key == 0) return Status::Ok();  // no object has it
+    std::vector<int64_t> pks;
+    RETURN_IF_ERROR(label_postings_.Read(label_key, min_pk, &pks));
+    return ScanCandidates(query, types, &pks, min_pk, fn);
+  }
+  if (query.added_after) {
+    // Recent additions (the TAXII poll): read the pk range and sort it,
+    // rather than walk every id of the wanted types.
+    ASSIGN_OR_RETURN(int64_t max_pk, QueryInt(max_pk_.get()));
+    if ((max_pk - min_pk + 1) * 4 < rows) {
+      return ScanCandidates(query, types, nullptr, min_pk, fn);
+    }
+  }
+  return ScanByIndex(query, types, min_pk, fn);
+}
+
+// Walks objects_by_id one type at a time: already in (type, id, version)
+// order, streams without holding results.
+Status SqliteStore::ScanByIndex(
+    const Query& query, const TypeList& types, int64_t min_pk,
+    const std::function<bool(const StoredObject&)>& fn) {
   std::string sql =
-      fmt::format("SELECT {} FROM objects WHERE type_key = ?1", kRowColumns);
+      "SELECT " NCERT_ROW_COLUMNS " FROM objects WHERE type_key = ?1";
   if (query.latest_only) sql += " AND latest = 1";
   if (query.modified_since) sql += " AND version_us >= ?2";
-  if (query.added_after) sql += " AND added_us > ?3";
-  if (query.label) {
-    sql +=
-        " AND pk IN (SELECT object_pk FROM object_labels "
-        "WHERE label_key = ?4)";
-  }
-  sql += " ORDER BY uuid, version_us LIMIT ?5";
+  if (min_pk > 0) sql += " AND pk >= ?3";
+  sql += " ORDER BY uuid, version_us LIMIT ?4";
   Stmt stmt;
   {
     sqlite3_stmt* raw = nullptr;
@@ -718,17 +958,73 @@ Status SqliteStore::ScanLocked(
   for (const auto& [type_key, name] : types) {
     ResetOnExit reset(s);
     sqlite3_bind_int64(s, 1, type_key);
-    if (query.modified_since)
+    if (query.modified_since) {
       sqlite3_bind_int64(s, 2, query.modified_since->micros);
-    if (query.added_after) sqlite3_bind_int64(s, 3, query.added_after->micros);
-    if (query.label) sqlite3_bind_int64(s, 4, label_key);
-    sqlite3_bind_int64(s, 5, remaining < 0 ? -1 : remaining);
+    }
+    if (min_pk > 0) sqlite3_bind_int64(s, 3, min_pk);
+    sqlite3_bind_int64(s, 4, remaining < 0 ? -1 : remaining);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
       if (!fn(ReadRow(s, name))) return Status::Ok();
       if (remaining > 0 && --remaining == 0) return Status::Ok();
     }
     if (rc != SQLITE_DONE) return Error(rc, "cannot read");
+  }
+  return Status::Ok();
+}
+
+// Filters candidate rows (the pks in `pks`, or every pk >= min_pk when
+// `pks` is null) by their keys, sorts the matches into (type, id, version)
+// order, then reads and hands out the rows one by one.
+Status SqliteStore::ScanCandidates(
+    const Query& query, const TypeList& types, const std::vector<int64_t>* pks,
+    int64_t min_pk, const std::function<bool(const StoredObject&)>& fn) {
+  std::unordered_map<int64_t, size_t> rank;  // type_key -> index in `types`
+  for (size_t i = 0; i < types.size(); ++i) rank[types[i].first] = i;
+  std::vector<Hit> hits;
+  auto consider = [&](int64_t pk, int64_t type_key, sqlite3_stmt* s, int col) {
+    auto it = rank.find(type_key);
+    if (it == rank.end()) return;
+    int64_t version = sqlite3_column_int64(s, col + 1);
+    if (query.latest_only && sqlite3_column_int64(s, col + 2) == 0) return;
+    if (query.modified_since && version < query.modified_since->micros) return;
+    hits.push_back({it->second, ColumnUuid(s, col), version, pk});
+  };
+  if (pks != nullptr) {
+    sqlite3_stmt* s = key_by_pk_.get();
+    for (int64_t pk : *pks) {
+      ResetOnExit reset(s);
+      sqlite3_bind_int64(s, 1, pk);
+      int rc = sqlite3_step(s);
+      if (rc == SQLITE_DONE) {
+        return Status::Corruption(fmt::format(
+            "{}: an inverted list names row {}, which does not exist", path_,
+            pk));
+      }
+      if (rc != SQLITE_ROW) return Error(rc, "cannot read");
+      consider(pk, sqlite3_column_int64(s, 0), s, 1);
+    }
+  } else {
+    sqlite3_stmt* s = keys_from_pk_.get();
+    ResetOnExit reset(s);
+    sqlite3_bind_int64(s, 1, min_pk);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      consider(sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), s, 2);
+    }
+    if (rc != SQLITE_DONE) return Error(rc, "cannot read");
+  }
+  std::sort(hits.begin(), hits.end());
+  if (query.limit >= 0 && hits.size() > static_cast<size_t>(query.limit)) {
+    hits.resize(static_cast<size_t>(query.limit));
+  }
+  sqlite3_stmt* s = row_by_pk_.get();
+  for (const Hit& hit : hits) {
+    ResetOnExit reset(s);
+    sqlite3_bind_int64(s, 1, hit.pk);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) return Error(rc, "cannot read");
+    if (!fn(ReadRow(s, types[hit.type_rank].second))) return Status::Ok();
   }
   return Status::Ok();
 }
@@ -765,13 +1061,13 @@ Status SqliteStore::StatsLocked(StoreStats* stats) {
                           std::pair{"PRAGMA page_size", &page_size}}) {
     Stmt stmt;
     RETURN_IF_ERROR(PrepareOne(sql, &stmt));
-    int rc = sqlite3_step(stmt.get());
-    if (rc != SQLITE_ROW) return Error(rc, "cannot read");
-    *out = sqlite3_column_int64(stmt.get(), 0);
+    ASSIGN_OR_RETURN(*out, QueryInt(stmt.get()));
   }
   stats->file_bytes = page_count * page_size;
   return Status::Ok();
 }
+
+#undef NCERT_ROW_COLUMNS
 
 }  // namespace
 

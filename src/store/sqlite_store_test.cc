@@ -6,8 +6,11 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -524,9 +527,8 @@ TEST_F(SqliteFileTest, ReopenKeepsDataAndSchema) {
             fmt::format("{}|indicator|{}|{}|1|{}|1\n", a.id, a.modified,
                         a.created_by_ref, a.valid_from->micros));
   EXPECT_EQ(RawSql(path_,
-                   "SELECT l.name, r.ref FROM object_labels JOIN labels l "
-                   "USING (label_key), object_markings m JOIN refs r "
-                   "ON r.ref_key = m.ref_key"),
+                   "SELECT l.label, m.marking_ref FROM object_labels_v l "
+                   "JOIN object_markings_v m USING (pk)"),
             fmt::format("c2|{}\n", spec.markings[0]));
 }
 
@@ -650,6 +652,207 @@ TEST_F(SqliteFileTest, ConcurrentPutsFromThreads) {
   }
   for (std::thread& th : threads) th.join();
   EXPECT_EQ(MustStats().objects, 4 * 10 * 20);
+}
+
+// Random batches against a model of the version rules, then random queries
+// against a brute-force filter of the model: covers outcomes, `added`, and
+// both Scan strategies (index walk, and candidates by label or recent pk
+// range) with every filter combination.
+class ModelTest : public SqliteFileTest {
+ protected:
+  struct Row {
+    std::string type, id, modified, json;
+    int64_t version = 0;
+    int64_t added = 0;
+    std::vector<std::string> labels;
+  };
+
+  std::string Key(const Row& r) const {
+    return fmt::format("{}|{}|{:020}", r.type, r.id, r.version);
+  }
+  // Rows of one id by version; the latest is the last.
+  std::map<std::string, std::map<int64_t, Row>> model_;
+  int64_t last_added_ = 0;
+  std::vector<int64_t> added_values_;
+};
+
+TEST_F(ModelTest, RandomBatchesAndQueriesMatchTheModel) {
+  store_ = OpenAt(path_);
+  ASSERT_NE(store_, nullptr);
+  std::mt19937_64 rng(7);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const std::vector<std::string> types = {"indicator", "malware",
+                                          "attack-pattern", "x-acme-widget"};
+  const std::vector<std::string> labels = {"a", "b", "c", "d", "e"};
+  const std::vector<std::string> days = {
+      "2025-01-01T00:00:00.000Z", "2025-01-02T00:00:00.000Z",
+      "2025-01-03T00:00:00.000Z", "2025-01-04T00:00:00.123Z",
+      "2025-01-05T00:00:00Z"};
+
+  for (int put = 0; put < 60; ++put) {
+    // The clock mostly advances, sometimes stands still or steps back.
+    int64_t step = static_cast<int64_t>(pick(5)) - 1;
+    clock_.Advance(step * 1000000);
+    std::vector<stix::Object> batch;
+    std::vector<Row> rows;
+    size_t n = 1 + pick(put % 10 == 0 ? 400 : 40);
+    for (size_t i = 0; i < n; ++i) {
+      Spec spec;
+      spec.type = types[pick(types.size())];
+      spec.id = spec.type + "--" + Uuid(static_cast<int>(pick(300)));
+      spec.modified = days[pick(days.size())];
+      spec.name = fmt::format("n{}", pick(2));  // same version, other bytes
+      for (const std::string& l : labels) {
+        if (pick(3) == 0) spec.labels.push_back(l);
+      }
+      if (pick(8) == 0 && !spec.labels.empty()) {
+        spec.labels.push_back(spec.labels[0]);  // a repeated label
+      }
+      batch.push_back(Make(spec));
+      Row r;
+      r.type = spec.type;
+      r.id = spec.id;
+      r.modified = spec.modified;
+      r.json = batch.back().json;
+      r.version = batch.back().version.micros;
+      r.labels = spec.labels;
+      rows.push_back(std::move(r));
+      if (pick(10) == 0) {  // a repeat later in the same batch
+        batch.push_back(batch.back());
+        rows.push_back(rows.back());
+      }
+    }
+    std::vector<PutOutcome> got = MustPut(batch);
+    ASSERT_EQ(got.size(), batch.size());
+
+    int64_t added = std::max(clock_.Now().micros, last_added_ + 1);
+    bool stored = false;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      Row& r = rows[i];
+      auto& versions = model_[r.id];
+      PutOutcome want;
+      if (auto it = versions.find(r.version); it != versions.end()) {
+        want = it->second.json == r.json ? kUnchanged : kConflict;
+      } else {
+        want = versions.empty()                       ? kNew
+               : r.version > versions.rbegin()->first ? kNewVersion
+                                                      : kHistory;
+        r.added = added;
+        versions[r.version] = r;
+        stored = true;
+      }
+      ASSERT_EQ(got[i], want)
+          << "put " << put << " object " << i << " " << r.id;
+    }
+    if (stored) {
+      last_added_ = added;
+      added_values_.push_back(added);
+    }
+  }
+
+  // Stats agree with the model.
+  StoreStats stats = MustStats();
+  int64_t versions = 0;
+  std::map<std::string, int64_t> by_type;
+  for (const auto& [id, v] : model_) {
+    versions += static_cast<int64_t>(v.size());
+    if (!v.empty()) ++by_type[v.begin()->second.type];
+  }
+  EXPECT_EQ(stats.versions, versions);
+  EXPECT_EQ(stats.latest_by_type, by_type);
+
+  for (int q = 0; q < 400; ++q) {
+    Query query;
+    for (const std::string& t : types) {
+      if (pick(3) == 0) query.types.push_back(t);
+    }
+    if (pick(2) == 0) query.label = labels[pick(labels.size())];
+    if (pick(3) == 0)
+      query.modified_since = *ParseTimestamp(days[pick(days.size())]);
+    if (pick(2) == 0) {
+      // Around real values, so that both strategies are taken.
+      int64_t a = added_values_[pick(added_values_.size())];
+      query.added_after = Timestamp{a + static_cast<int64_t>(pick(3)) - 1};
+    }
+    query.latest_only = pick(2) == 0;
+    query.limit = pick(3) == 0 ? static_cast<int64_t>(pick(20)) : -1;
+
+    std::vector<std::string> want;
+    std::vector<std::pair<std::string, const Row*>> matches;
+    for (const auto& [id, v] : model_) {
+      for (const auto& [version, r] : v) {
+        bool latest = version == v.rbegin()->first;
+        if (query.latest_only && !latest) continue;
+        if (!query.types.empty() &&
+            std::find(query.types.begin(), query.types.end(), r.type) ==
+                query.types.end()) {
+          continue;
+        }
+        if (query.label && std::find(r.labels.begin(), r.labels.end(),
+                                     *query.label) == r.labels.end()) {
+          continue;
+        }
+        if (query.modified_since && version < query.modified_since->micros) {
+          continue;
+        }
+        if (query.added_after && r.added <= query.added_after->micros) continue;
+        matches.emplace_back(Key(r), &r);
+      }
+    }
+    std::sort(matches.begin(), matches.end());
+    for (const auto& [key, r] : matches) {
+      if (query.limit >= 0 && want.size() == static_cast<size_t>(query.limit)) {
+        break;
+      }
+      want.push_back(fmt::format("{}@{}@{}", r->id, r->modified, r->added));
+    }
+    std::vector<std::string> got;
+    Status s = store_->Scan(query, [&](const StoredObject& o) {
+      got.push_back(fmt::format("{}@{}@{}", o.id, o.modified, o.added.micros));
+      return true;
+    });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_EQ(got, want) << "query " << q;
+  }
+
+  // Every inverted list agrees with the rows it indexes.
+  EXPECT_EQ(
+      RawSql(
+          path_,
+          "SELECT count(*) FROM objects o WHERE "
+          "(SELECT count(*) FROM objects_by_creator p, "
+          "json_each(p.offsets) j WHERE p.first_pk + j.value = o.pk) "
+          "!= (o.created_by IS NOT NULL) OR "
+          "(SELECT count(*) FROM objects_by_valid_from p, "
+          "json_each(p.offsets) j WHERE p.first_pk + j.value = o.pk "
+          "AND p.bucket = o.valid_from >> 41) != (o.valid_from IS NOT NULL)"),
+      "0\n");
+  EXPECT_EQ(RawSql(path_,
+                   "SELECT count(*) FROM puts p JOIN objects o "
+                   "ON o.pk BETWEEN p.first_pk AND p.last_pk "
+                   "WHERE o.added_us != p.added_us"),
+            "0\n");
+  EXPECT_EQ(RawSql(path_, "SELECT sum(last_pk - first_pk + 1) FROM puts"),
+            fmt::format("{}\n", versions));
+}
+
+TEST_F(SqliteFileTest, DamagedInvertedListIsCorruption) {
+  store_ = OpenAt(path_);
+  ASSERT_NE(store_, nullptr);
+  Spec spec;
+  spec.id = IndicatorId(1);
+  spec.labels = {"c2"};
+  MustPut({Make(spec)});
+  RawSql(path_, "UPDATE object_labels SET offsets = '[0,x]'");
+  Query q;
+  q.label = "c2";
+  Status s = store_->Scan(q, [](const StoredObject&) { return true; });
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_THAT(s.message(), HasSubstr(path_));
+  RawSql(path_, "UPDATE object_labels SET offsets = '[7]'");
+  s = store_->Scan(q, [](const StoredObject&) { return true; });
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_THAT(s.message(), HasSubstr("row 8"));
 }
 
 TEST(MigrationsTest, VersionsAreContiguousFromOne) {
