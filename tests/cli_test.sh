@@ -113,5 +113,29 @@ expect_exit 2 "sim run bad scenario file" -- "$NCERT" sim run "$T/bad.toml" --ou
 expect_grep "$T/err" "bad.toml:6:1: unknown key 'hourz'" "bad scenario names file:line:column"
 expect_exit 2 "sim run bad scale" -- "$NCERT" sim run iot-surge --scale -1
 
+# --- pattern -----------------------------------------------------------------
+OD=scripts/demo-data/observed-data-c2.json
+expect_exit 0 "pattern check valid" -- "$NCERT" pattern check "[ipv4-addr:value = '198.51.100.0/24'] FOLLOWEDBY [file:name LIKE '%.exe'] WITHIN 60 SECONDS"
+expect_grep "$T/out" "valid" "pattern check says valid"
+expect_exit 2 "pattern check invalid" -- "$NCERT" pattern check "[file:size = ]"
+expect_grep "$T/err" "column 14: expected a value" "pattern error names the column"
+expect_grep "$T/out" "invalid: column 14:" "pattern verdict on stdout"
+expect_exit 2 "pattern check lower-case keyword" -- "$NCERT" pattern check "[a:b = 1] within 5 SECONDS"
+expect_grep "$T/err" "write WITHIN" "keyword hint"
+expect_exit 2 "pattern check duplicate qualifier" -- "$NCERT" --json pattern check "[a:b = 1] WITHIN 5 SECONDS WITHIN 6 SECONDS"
+expect_eq "$(json_get "$T/out" "d['valid'], d['errors'][0]['rule']")" "False duplicate-qualifier" "pattern check --json error"
+expect_exit 0 "pattern check --json" -- "$NCERT" --json pattern check "[file:hashes.MD5 = '79054025255FB1A26E4BC422AEF54EB4']"
+expect_eq "$(json_get "$T/out" "d['valid'], d['prefilter']['any_of'][0]['path']")" "True hashes.MD5" "pattern check --json prefilter"
+expect_exit 2 "pattern check --strict" -- "$NCERT" pattern check --strict "[file:file_name = 'x']"
+expect_exit 0 "pattern match" -- "$NCERT" pattern match "[network-traffic:dst_port = 443] REPEATS 3 TIMES FOLLOWEDBY [file:name LIKE '%.exe']" $OD
+expect_grep "$T/out" "match: 1 binding" "pattern match prints the binding"
+expect_exit 0 "pattern match --json" -- "$NCERT" --json pattern match "([domain-name:value = 'update.example-cdn.net'] AND [network-traffic:dst_port = 443] AND [file:size > 1000]) WITHIN 300 SECONDS" $OD
+expect_eq "$(json_get "$T/out" "d['matched'], len(d['bindings']), len(d['bindings'][0])")" "True 1 3" "pattern match --json binding"
+expect_exit 0 "pattern no match" -- "$NCERT" --json pattern match "([domain-name:value = 'update.example-cdn.net'] AND [file:size > 1000]) WITHIN 60 SECONDS" $OD
+expect_eq "$(json_get "$T/out" "d['matched'], d['bindings']")" "False []" "pattern no match --json"
+expect_exit 2 "pattern match invalid pattern" -- "$NCERT" pattern match "[file:name = 'x'" $OD
+expect_exit 2 "pattern match invalid input" -- "$NCERT" pattern match "[file:name = 'x']" scripts/demo-data/partner-feed-with-errors.json
+expect_exit 2 "pattern match missing file" -- "$NCERT" pattern match "[file:name = 'x']" "$T/nope.json"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -77,6 +77,7 @@ int Main(int argc, char** argv) {
   AddQueryCommand(app, ctx, &exit_code);
   AddExportCommand(app, ctx, &exit_code);
   AddStatsCommand(app, ctx, &exit_code);
+  AddPatternCommand(app, ctx, &exit_code);
   AddSimCommand(app, ctx, &exit_code);
   AddDemoCommand(app, ctx, &exit_code);
 
