@@ -175,10 +175,11 @@ std::string RegexProblem(const re2::RE2& re) {
           arg);
     case re2::RE2::ErrorBadPerlOp:
     case re2::RE2::ErrorMissingParen:
-      if (starts("(?=") || starts("(?!") || starts("(?<=") || starts("(?<!")) {
+      if (starts("(?=") || starts("(?!") || starts("(?<")) {
         return fmt::format(
-            "lookahead and lookbehind assertions ({}) are not "
-            "supported: MATCHES uses RE2 (see docs/patterns.md)",
+            "lookahead and lookbehind assertions ({}) are not supported: "
+            "MATCHES uses RE2 (see docs/patterns.md; named groups are "
+            "written (?P<name>...))",
             arg);
       }
       if (starts("(?>")) {

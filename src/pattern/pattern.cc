@@ -67,6 +67,9 @@ CompileResult Compile(std::string_view text, const CompileOptions& options) {
                      if (a.severity != b.severity) {
                        return a.severity == Severity::kError;
                      }
+                     bool a_last = a.rule == "too-many-warnings";
+                     bool b_last = b.rule == "too-many-warnings";
+                     if (a_last != b_last) return b_last;
                      return a.column < b.column;
                    });
   result.diagnostics = std::move(diags);
