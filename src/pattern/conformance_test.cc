@@ -47,7 +47,7 @@ void ExpectRoundTrip(const Pattern& p) {
   EXPECT_EQ(again.pattern->canonical(), p.canonical());
 }
 
-TEST(Conformance, ValidatorTable) {
+TEST(PatternConformance, ValidatorTable) {
   std::string path = std::string(kData) + "/stix-patterns/patterns.tsv";
   std::ifstream in(path);
   ASSERT_TRUE(in) << path;
@@ -74,7 +74,7 @@ TEST(Conformance, ValidatorTable) {
   EXPECT_GT(total, 40);
 }
 
-TEST(Conformance, SpecExamples) {
+TEST(PatternConformance, SpecExamples) {
   std::string path = std::string(kData) + "/stix-patterns/spec_examples.txt";
   std::ifstream in(path);
   ASSERT_TRUE(in) << path;
@@ -104,7 +104,7 @@ void CollectIndicatorPatterns(const Value& v, std::vector<std::string>* out) {
   }
 }
 
-TEST(Conformance, RealIndicatorPatterns) {
+TEST(PatternConformance, RealIndicatorPatterns) {
   std::vector<std::string> patterns;
   for (const char* dir : {"stix", "attack"}) {
     std::string root = std::string(kData) + "/" + dir;

@@ -64,7 +64,7 @@ const char* kFileSha =
 
 // --- Comparison operators ---------------------------------------------------
 
-TEST(Match, EqualityOnHashes) {
+TEST(PatternMatch, EqualityOnHashes) {
   std::vector<Observation> obs = {At("2024-01-01T00:00:00Z", {kFileSha})};
   EXPECT_TRUE(Matches(
       "[file:hashes.'SHA-256' = "
@@ -87,7 +87,7 @@ TEST(Match, EqualityOnHashes) {
       obs));
 }
 
-TEST(Match, OrderOperators) {
+TEST(PatternMatch, OrderOperators) {
   std::vector<Observation> obs = {At("2024-01-01T00:00:00Z", {kFileSha})};
   EXPECT_TRUE(Matches("[file:size = 25536]", obs));
   EXPECT_TRUE(Matches("[file:size == 25536]", obs));
@@ -113,7 +113,7 @@ TEST(Match, OrderOperators) {
   EXPECT_TRUE(Matches("[file:size NOT > 30000]", obs));
 }
 
-TEST(Match, MissingPropertyNeverMatches) {
+TEST(PatternMatch, MissingPropertyNeverMatches) {
   std::vector<Observation> obs = {At("2024-01-01T00:00:00Z", {kFileSha})};
   EXPECT_FALSE(Matches("[file:mime_type = 'x']", obs));
   EXPECT_FALSE(Matches("[file:mime_type != 'x']", obs));
@@ -122,7 +122,7 @@ TEST(Match, MissingPropertyNeverMatches) {
   EXPECT_FALSE(Matches("[ipv4-addr:value != '1.2.3.4']", obs));  // no SCO
 }
 
-TEST(Match, InSet) {
+TEST(PatternMatch, InSet) {
   std::vector<Observation> obs = {At("2024-01-01T00:00:00Z", {kFileSha})};
   EXPECT_TRUE(Matches("[file:name IN ('a.exe', 'foo.dll')]", obs));
   EXPECT_FALSE(Matches("[file:name IN ('a.exe', 'b.dll')]", obs));
@@ -132,7 +132,7 @@ TEST(Match, InSet) {
   EXPECT_TRUE(Matches("[file:name NOT IN ()]", obs));
 }
 
-TEST(Match, Like) {
+TEST(PatternMatch, Like) {
   std::vector<Observation> obs = {
       At("2024-01-01T00:00:00Z",
          {R"({"type":"file","name":"Final Report 2024.exe"})",
@@ -156,7 +156,7 @@ TEST(Match, Like) {
   EXPECT_FALSE(internal::LikeMatch("aa", "%a%a%a%"));
 }
 
-TEST(Match, Matches) {
+TEST(PatternMatch, Matches) {
   std::vector<Observation> obs = {At(
       "2024-01-01T00:00:00Z",
       {R"({"type":"email-addr","value":"alice@ibm.com"})",
@@ -179,7 +179,7 @@ TEST(Match, Matches) {
               obs));
 }
 
-TEST(Match, CidrSemantics) {
+TEST(PatternMatch, CidrSemantics) {
   std::vector<Observation> obs = {
       At("2024-01-01T00:00:00Z",
          {R"({"type":"ipv4-addr","value":"198.51.100.7"})",
@@ -214,7 +214,7 @@ TEST(Match, CidrSemantics) {
   EXPECT_FALSE(Matches("[ipv4-addr:value ISSUBSET '192.168.1.0/24']", blocks));
 }
 
-TEST(Match, Exists) {
+TEST(PatternMatch, Exists) {
   std::vector<Observation> obs = {At("2024-01-01T00:00:00Z", {kFileSha})};
   EXPECT_TRUE(Matches("[EXISTS file:hashes.MD5]", obs));
   EXPECT_FALSE(Matches("[EXISTS file:mime_type]", obs));
@@ -223,7 +223,7 @@ TEST(Match, Exists) {
   EXPECT_FALSE(Matches("[EXISTS ipv4-addr:value]", obs));
 }
 
-TEST(Match, BooleansTimestampsAndBinary) {
+TEST(PatternMatch, BooleansTimestampsAndBinary) {
   std::vector<Observation> obs = {At(
       "2024-01-01T00:00:00Z",
       {R"({"type":"x509-certificate","is_self_signed":true,"validity_not_before":"2016-03-12T12:00:00Z"})",
@@ -248,7 +248,7 @@ TEST(Match, BooleansTimestampsAndBinary) {
 // --- Object paths
 // -------------------------------------------------------------
 
-TEST(Match, ReferencesAndLists) {
+TEST(PatternMatch, ReferencesAndLists) {
   std::vector<Observation> obs = {At(
       "2024-01-01T00:00:00Z",
       {R"({"type":"network-traffic","dst_ref":"1","protocols":["ipv4","tcp"],"dst_port":443})",
@@ -287,7 +287,7 @@ TEST(Match, ReferencesAndLists) {
   EXPECT_TRUE(Matches("[network-traffic:'dst_port' = 443]", obs));
 }
 
-TEST(Match, ExtensionsQuotedKeysAndCustomObjects) {
+TEST(PatternMatch, ExtensionsQuotedKeysAndCustomObjects) {
   std::vector<Observation> obs = {At(
       "2024-01-01T00:00:00Z",
       {R"({"type":"file","name":"a.exe","extensions":{"windows-pebinary-ext":{"pe_type":"exe","sections":[{"name":".text","entropy":7.2},{"name":".data","entropy":1.5}]}}})",
@@ -305,7 +305,7 @@ TEST(Match, ExtensionsQuotedKeysAndCustomObjects) {
       obs));
 }
 
-TEST(Match, StarOverCyclicReferencesTerminates) {
+TEST(PatternMatch, StarOverCyclicReferencesTerminates) {
   // Two processes that are each other's parent and child.
   std::vector<Observation> obs = {At(
       "2024-01-01T00:00:00Z",
@@ -320,7 +320,7 @@ TEST(Match, StarOverCyclicReferencesTerminates) {
   EXPECT_TRUE(Matches("[" + parents + ".name = 'b']", obs));
 }
 
-TEST(Match, ComparisonAndOnOneObject) {
+TEST(PatternMatch, ComparisonAndOnOneObject) {
   std::vector<Observation> obs = {At(
       "2004-11-26T11:42:29Z", {R"({"type":"x-person","name":"alice","age":10})",
                                R"({"type":"x-person","name":"bob","age":15})",
@@ -360,7 +360,7 @@ std::string Account(int uid, std::string_view login) {
       uid, login);
 }
 
-TEST(Match, AndNeedsDistinctObservations) {
+TEST(PatternMatch, AndNeedsDistinctObservations) {
   const char* pattern =
       "[user-account:account_type = 'unix' AND user-account:user_id = '1007' "
       "AND user-account:account_login = 'Peter'] AND "
@@ -393,7 +393,7 @@ TEST(Match, AndNeedsDistinctObservations) {
               {At("2024-01-01T00:00:00Z", {R"({"type":"x-a","v":1})"})}));
 }
 
-TEST(Match, ObservationOr) {
+TEST(PatternMatch, ObservationOr) {
   const char* pattern =
       R"(([file:name = 'foo.dll'] AND [windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\foo\\bar']) OR [process:name = 'fooproc' OR process:name = 'procfoo'])";
   std::vector<Observation> proc = {
@@ -415,7 +415,7 @@ const char* kRegKey =
 const char* kFollowedWithin =
     R"(([file:hashes.MD5 = '79054025255fb1a26e4bc422aef54eb4'] FOLLOWEDBY [windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\foo\\bar']) WITHIN 300 SECONDS)";
 
-TEST(Match, FollowedByOrdersInTime) {
+TEST(PatternMatch, FollowedByOrdersInTime) {
   const char* fb =
       R"([file:hashes.MD5 = '79054025255fb1a26e4bc422aef54eb4'] FOLLOWEDBY [windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\foo\\bar'])";
   EXPECT_TRUE(Matches(fb, {At("2024-01-01T00:00:00Z", {kMd5File}),
@@ -453,7 +453,7 @@ TEST(Match, FollowedByOrdersInTime) {
               At("2024-01-01T00:00:05Z", {e(3)})}));
 }
 
-TEST(Match, WithinBoundsTheSpan) {
+TEST(PatternMatch, WithinBoundsTheSpan) {
   // Spec example: exactly 300 seconds apart is within 300 seconds.
   EXPECT_TRUE(
       Matches(kFollowedWithin, {At("2024-01-01T00:00:00Z", {kMd5File}),
@@ -498,7 +498,7 @@ TEST(Match, WithinBoundsTheSpan) {
   for (const BoundObservation& b : r.bindings[0]) EXPECT_GE(b.observation, 50u);
 }
 
-TEST(Match, StartStopBoundsObservationTime) {
+TEST(PatternMatch, StartStopBoundsObservationTime) {
   const char* p =
       "[x-e:n = 1] START t'2024-01-01T00:00:00Z' STOP t'2024-01-02T00:00:00Z'";
   const char* e1 = R"({"type":"x-e","n":1})";
@@ -544,7 +544,7 @@ std::vector<Observation> People() {
              {R"({"type":"x-person","name":"carol","age":22})"}, 2)};
 }
 
-TEST(Match, RepeatsUsesNumberObserved) {
+TEST(PatternMatch, RepeatsUsesNumberObserved) {
   auto obs = People();
   EXPECT_TRUE(Matches("[x-person:age < 20] REPEATS 5 TIMES", obs));
   EXPECT_TRUE(
@@ -567,7 +567,7 @@ TEST(Match, RepeatsUsesNumberObserved) {
   EXPECT_EQ(total, 5);
 }
 
-TEST(Match, RepeatsNeedsDistinctBindingsInTime) {
+TEST(PatternMatch, RepeatsNeedsDistinctBindingsInTime) {
   std::vector<Observation> obs;
   for (int i = 0; i < 20; ++i) {
     std::string t = FormatTimestamp(
@@ -609,7 +609,7 @@ TEST(Match, RepeatsNeedsDistinctBindingsInTime) {
   for (const std::string& p : nomatch) EXPECT_FALSE(Matches(p, obs)) << p;
 }
 
-TEST(Match, HugeRepeatsIsBounded) {
+TEST(PatternMatch, HugeRepeatsIsBounded) {
   std::vector<Observation> obs = {
       At("2024-01-01T00:00:00Z", {R"({"type":"x-e","n":1})"}, 999999999)};
   auto start = std::chrono::steady_clock::now();
@@ -625,7 +625,7 @@ TEST(Match, HugeRepeatsIsBounded) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
-TEST(Match, StepLimitGivesLimitReached) {
+TEST(PatternMatch, StepLimitGivesLimitReached) {
   std::vector<Observation> obs;
   for (int i = 0; i < 30; ++i) {
     std::string t = FormatTimestamp(
@@ -653,7 +653,7 @@ TEST(Match, StepLimitGivesLimitReached) {
   EXPECT_EQ(r.outcome, MatchResult::Outcome::kLimitReached);
 }
 
-TEST(Match, SeveralBindings) {
+TEST(PatternMatch, SeveralBindings) {
   std::vector<Observation> obs = {
       At("2024-01-01T00:00:00Z", {R"({"type":"x-e","n":1})"}),
       At("2024-01-01T00:00:01Z", {R"({"type":"x-e","n":1})"}),
@@ -667,7 +667,7 @@ TEST(Match, SeveralBindings) {
   EXPECT_EQ(r.bindings.size(), 1u);  // one set, not its permutations
 }
 
-TEST(Match, ObservationsFromABundle) {
+TEST(PatternMatch, ObservationsFromABundle) {
   const char* bundle =
       R"({"type":"bundle","id":"bundle--2a25c3b0-b7b1-4c4c-9d1a-17e7bb5b3f1c","objects":[
 {"type":"observed-data","spec_version":"2.1","id":"observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf","created":"2016-04-06T19:58:16.000Z","modified":"2016-04-06T19:58:16.000Z","first_observed":"2015-12-21T19:00:00Z","last_observed":"2015-12-21T19:00:00Z","number_observed":50,"object_refs":["network-traffic--f8ae967a-3dc3-5cdf-8f94-8505abff00c2"]},

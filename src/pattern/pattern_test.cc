@@ -42,7 +42,7 @@ std::vector<std::string> WarningRules(std::string_view p) {
 }
 
 // The remaining cases of the OASIS validator's test_validator.py.
-TEST(Parse, UpstreamValidatorCases) {
+TEST(PatternParse, UpstreamValidatorCases) {
   for (
       const char* p : {
           "[file:extended_properties.'ntfs-ext'.sid = '234']",
@@ -71,7 +71,7 @@ TEST(Parse, UpstreamValidatorCases) {
   }
 }
 
-TEST(Parse, ErrorsNameTheColumnAndWhatWasExpected) {
+TEST(PatternParse, ErrorsNameTheColumnAndWhatWasExpected) {
   EXPECT_EQ(ErrorColumn("file:size = 1280"), 1);
   EXPECT_THAT(ErrorOf("file:size = 1280"), HasSubstr("starts with '['"));
   EXPECT_EQ(ErrorColumn("[file:size = ]"), 14);
@@ -114,7 +114,7 @@ TEST(Parse, ErrorsNameTheColumnAndWhatWasExpected) {
   EXPECT_EQ(ErrorColumn("[x-a:b = 'ü'] ?"), 15);
 }
 
-TEST(Parse, Literals) {
+TEST(PatternParse, Literals) {
   EXPECT_EQ(Canonical("[x-a:b = 'it\\'s a \\\\ path']"),
             "[x-a:b = 'it\\'s a \\\\ path']");
   EXPECT_THAT(ErrorOf("[x-a:b = 'a\\nb']"),
@@ -151,7 +151,7 @@ TEST(Parse, Literals) {
   EXPECT_FALSE(Valid("[x:created = t'24-01-15T12:30:45Z']"));
 }
 
-TEST(Parse, ObjectPaths) {
+TEST(PatternParse, ObjectPaths) {
   EXPECT_EQ(Canonical("[file:extensions.'windows-pebinary-ext'.sections[*]."
                       "entropy > 7.0]"),
             "[file:extensions.'windows-pebinary-ext'.sections[*].entropy > "
@@ -169,7 +169,7 @@ TEST(Parse, ObjectPaths) {
   EXPECT_FALSE(Valid("[x-a: = 1]"));
 }
 
-TEST(Parse, OperatorsAndNot) {
+TEST(PatternParse, OperatorsAndNot) {
   EXPECT_EQ(Canonical("[x-a:b == 1 AND x-a:c <> 2]"),
             "[x-a:b = 1 AND x-a:c != 2]");
   EXPECT_EQ(Canonical("[x-a:b NOT = 1]"), "[x-a:b NOT = 1]");
@@ -192,7 +192,7 @@ TEST(Parse, OperatorsAndNot) {
   EXPECT_FALSE(Valid("[x-a:b = 1] FOLLOWEDBY"));
 }
 
-TEST(Parse, PrecedenceAndAssociativity) {
+TEST(PatternParse, PrecedenceAndAssociativity) {
   // Observation level: AND binds tighter than OR, OR tighter than FOLLOWEDBY.
   EXPECT_EQ(Canonical("[a:b = 1] OR ([a:b = 2] AND [a:b = 3])"),
             "[a:b = 1] OR [a:b = 2] AND [a:b = 3]");
@@ -225,7 +225,7 @@ TEST(Parse, PrecedenceAndAssociativity) {
             "network-traffic:src_packets != 0]");
 }
 
-TEST(Parse, Qualifiers) {
+TEST(PatternParse, Qualifiers) {
   EXPECT_TRUE(
       Valid("[a:b = 1] WITHIN 5 SECONDS REPEATS 2 TIMES START "
             "t'2024-01-01T00:00:00Z' STOP t'2024-01-02T00:00:00Z'"));
@@ -260,14 +260,14 @@ TEST(Parse, Qualifiers) {
               HasSubstr("expected a timestamp literal"));
 }
 
-TEST(Parse, CommentsAndWhiteSpace) {
+TEST(PatternParse, CommentsAndWhiteSpace) {
   EXPECT_EQ(Canonical("/* lead */ [a:b = 1] // trailing"), "[a:b = 1]");
   EXPECT_EQ(Canonical("[a:b /* in */ = 1]\n AND\t[a:c\u3000=\u00a02]"),
             "[a:b = 1] AND [a:c = 2]");
   EXPECT_THAT(ErrorOf("[a:b = 1] /* open"), HasSubstr("unterminated comment"));
 }
 
-TEST(Parse, HostileInputIsBounded) {
+TEST(PatternParse, HostileInputIsBounded) {
   // 1 MB of ORs: parses, checks and renders in well under a second.
   std::string big = "[ipv4-addr:value = '10.0.0.1']";
   while (big.size() < 1000000) big += " OR [ipv4-addr:value = '10.0.0.1']";
@@ -298,7 +298,7 @@ TEST(Parse, HostileInputIsBounded) {
   EXPECT_FALSE(Valid("[a:b = t'"));
 }
 
-TEST(Check, HashValues) {
+TEST(PatternCheck, HashValues) {
   EXPECT_EQ(ErrorOf("[file:hashes.'SHA-256' = 'f00']"),
             "column 26: 'f00' is not a valid SHA-256 hash");
   EXPECT_FALSE(Valid("[file:hashes.MD5 = 'xyz']"));
@@ -318,7 +318,7 @@ TEST(Check, HashValues) {
   EXPECT_TRUE(Valid("[file:hashes[*] = '8665c8d477534008b3058b72e2dae8ae']"));
 }
 
-TEST(Check, RegularExpressions) {
+TEST(PatternCheck, RegularExpressions) {
   EXPECT_TRUE(Valid("[x-a:b MATCHES '^[IMPORTANT] Please Review Before']"));
   auto backref = Compile(R"([x-a:b MATCHES '(a)\\1'])");
   ASSERT_FALSE(backref.ok());
@@ -334,7 +334,7 @@ TEST(Check, RegularExpressions) {
   EXPECT_EQ(ErrorColumn("[x-a:b MATCHES '(unclosed']"), 16);
 }
 
-TEST(Check, CidrOperands) {
+TEST(PatternCheck, CidrOperands) {
   EXPECT_TRUE(Valid("[ipv4addr:value ISSUBSET '192.168.0.1/24']"));
   EXPECT_TRUE(Valid("[ipv6-addr:value ISSUPERSET '2001:db8::1']"));
   auto r = Compile("[ipv4-addr:value ISSUBSET 'not an address']");
@@ -343,7 +343,7 @@ TEST(Check, CidrOperands) {
   EXPECT_FALSE(Valid("[ipv4-addr:value ISSUBSET '10.0.0.0/33']"));
 }
 
-TEST(Check, Warnings) {
+TEST(PatternCheck, Warnings) {
   EXPECT_THAT(WarningRules("[emailaddr:value = 'a']"),
               ::testing::ElementsAre("unknown-type"));
   EXPECT_THAT(WarningRules("[indicator:name = 'a']"),
@@ -389,7 +389,7 @@ TEST(Check, Warnings) {
   EXPECT_EQ(rules.back(), "too-many-warnings");
 }
 
-TEST(Pattern, ExpressionsAndDiagnosticText) {
+TEST(PatternApi, ExpressionsAndDiagnosticText) {
   auto r = Compile("[a:b=1] FOLLOWEDBY ([a:c='x' OR a:d=2] AND [a:b=1])");
   ASSERT_TRUE(r.ok());
   EXPECT_THAT(r.pattern->expressions(),
@@ -399,7 +399,7 @@ TEST(Pattern, ExpressionsAndDiagnosticText) {
   EXPECT_EQ(w.ToString(), "column 3: warning: x");
 }
 
-TEST(Pattern, Prefilter) {
+TEST(PatternApi, Prefilter) {
   auto pf = [](std::string_view p) {
     auto r = Compile(p);
     EXPECT_TRUE(r.ok()) << p;
