@@ -8,9 +8,17 @@
 namespace ncert::store {
 namespace {
 
-// Schema 1. One row per object version in `objects`, found by the unique
-// version key (type, uuid, version). Short repeated strings (types, labels,
-// identity and marking references) are interned into lookup tables.
+// Schema 1. One row per object version in `objects`. Short repeated strings
+// (types, labels, identity and marking references) are interned into lookup
+// tables.
+//
+// The version key (type, uuid, version) -> pk lives in two WITHOUT ROWID
+// tables, ids and recent_ids, each with that primary key; a key is in one of
+// them. New keys go to recent_ids, which stays small (at most ~64k keys), so
+// a Put writes few of its pages; when it fills up, its keys move to ids in
+// one sorted pass. A plain index on objects would instead dirty a page of a
+// tree the size of the store for nearly every object of every Put, and
+// WAL-mode SQLite writes each dirty page whole at every commit.
 //
 // The other access paths (labels, markings, creator, valid_from, valid_until)
 // are inverted lists: one row per (key, Put) holding the pks that Put wrote
@@ -57,9 +65,25 @@ CREATE TABLE objects (
   json         TEXT NOT NULL CHECK (json <> '')
 );
 
--- The version key: id lookups, Versions(), duplicate detection, and scans of
--- a type in (type, id, version) order.
-CREATE UNIQUE INDEX objects_by_id ON objects (type_key, uuid, version_us);
+-- The version key (see above): id lookups, Versions(), duplicate detection,
+-- and scans of a type in (type, id, version) order. The latest version of
+-- an id is its highest version_us (and its row has latest = 1).
+CREATE TABLE ids (
+  type_key   INTEGER NOT NULL,
+  uuid       BLOB NOT NULL,
+  version_us INTEGER NOT NULL,
+  pk         INTEGER NOT NULL,
+  PRIMARY KEY (type_key, uuid, version_us)
+) WITHOUT ROWID;
+
+CREATE TABLE recent_ids (
+  type_key   INTEGER NOT NULL,
+  uuid       BLOB NOT NULL,
+  version_us INTEGER NOT NULL,
+  pk         INTEGER NOT NULL,
+  PRIMARY KEY (type_key, uuid, version_us)
+) WITHOUT ROWID;
+
 CREATE INDEX objects_revoked ON objects (type_key) WHERE revoked = 1;
 
 -- One row per Put that stored something: its pks are first_pk..last_pk.
@@ -129,6 +153,9 @@ SELECT o.pk,
 FROM objects o
 JOIN types t USING (type_key)
 LEFT JOIN refs c ON c.ref_key = o.created_by;
+
+CREATE VIEW object_ids AS
+SELECT * FROM ids UNION ALL SELECT * FROM recent_ids;
 
 CREATE VIEW object_labels_v AS
 SELECT p.first_pk + j.value AS pk, l.name AS label

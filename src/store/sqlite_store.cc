@@ -399,8 +399,11 @@ class SqliteStore final : public Store {
   };
   using TypeList = std::vector<std::pair<int64_t, std::string>>;
 
-  SqliteStore(Db db, std::string path, Clock* clock)
-      : db_(std::move(db)), path_(std::move(path)), clock_(clock) {}
+  SqliteStore(Db db, const SqliteOptions& options)
+      : db_(std::move(db)),
+        path_(options.path),
+        clock_(options.clock),
+        recent_ids_max_(options.recent_ids_max) {}
 
   Status Configure(bool in_memory);
   Status PrepareStatements();
@@ -427,6 +430,12 @@ class SqliteStore final : public Store {
                     const std::function<bool(const StoredObject&)>& fn);
   Status ScanByIndex(const Query& query, const TypeList& types, int64_t min_pk,
                      const std::function<bool(const StoredObject&)>& fn);
+  // The (version, pk) of every stored version of a key, in no order.
+  Status IdVersions(int64_t type_key, const UuidBytes& uuid,
+                    std::vector<std::pair<int64_t, int64_t>>* out);
+  // Reads row `pk` (kCorruption if a key names a row that is not there).
+  Result<StoredObject> RowByPk(int64_t pk, std::string_view type);
+  Status MergeRecentIds();
   Status ScanCandidates(const Query& query, const TypeList& types,
                         const std::vector<int64_t>* pks, int64_t min_pk,
                         const std::function<bool(const StoredObject&)>& fn);
@@ -437,6 +446,7 @@ class SqliteStore final : public Store {
   Db db_;
   const std::string path_;
   Clock* const clock_;
+  const int64_t recent_ids_max_;
 
   InternTable types_;
   InternTable labels_;
@@ -444,8 +454,10 @@ class SqliteStore final : public Store {
   PostingTable label_postings_, marking_postings_, creator_postings_;
   PostingTable valid_from_postings_, valid_until_postings_;
   Stmt begin_write_, begin_read_, commit_, rollback_;
-  Stmt find_, insert_, clear_latest_, max_added_, insert_put_, add_counts_;
-  Stmt get_latest_, get_versions_, list_types_, first_pk_after_, max_pk_;
+  Stmt find_, json_by_pk_, insert_, insert_id_, clear_latest_;
+  Stmt count_recent_, merge_ids_, clear_recent_;
+  Stmt max_added_, insert_put_, add_counts_;
+  Stmt list_types_, first_pk_after_, max_pk_;
   Stmt key_by_pk_, keys_from_pk_, row_by_pk_;
   // Reused by Put so that a batch costs no per-object allocation.
   std::vector<ObjectKey> keys_;
@@ -472,8 +484,7 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
     return s;
   }
   sqlite3_extended_result_codes(raw, 1);
-  std::unique_ptr<SqliteStore> store(
-      new SqliteStore(std::move(db), options.path, options.clock));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), options));
   RETURN_IF_ERROR(store->Configure(options.path == ":memory:"));
   RETURN_IF_ERROR(Migrate(store->db_.get(), store->path_));
   RETURN_IF_ERROR(store->PrepareStatements());
@@ -539,29 +550,35 @@ Status SqliteStore::PrepareStatements() {
       {"BEGIN", &begin_read_},
       {"COMMIT", &commit_},
       {"ROLLBACK", &rollback_},
-      // One index probe per object: the latest row and the row of the same
-      // version (usually none, at most two rows).
-      {"SELECT pk, version_us, latest, json FROM objects "
-       "WHERE type_key = ?1 AND uuid = ?2 AND (latest = 1 OR version_us = ?3)",
+      // The one lookup per object: every version of the key, from both
+      // halves of the version key (for a new id: two probes, no rows).
+      {"SELECT version_us, pk FROM recent_ids WHERE type_key = ?1 AND uuid = "
+       "?2 "
+       "UNION ALL "
+       "SELECT version_us, pk FROM ids WHERE type_key = ?1 AND uuid = ?2",
        &find_},
+      {"SELECT json FROM objects WHERE pk = ?1", &json_by_pk_},
       {"INSERT INTO objects (type_key, uuid, id_text, modified, version_us, "
        "spec_version, created_by, revoked, valid_from, valid_until, added_us, "
        "latest, json) "
        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
        &insert_},
+      {"INSERT INTO recent_ids (type_key, uuid, version_us, pk) "
+       "VALUES (?1, ?2, ?3, ?4)",
+       &insert_id_},
       {"UPDATE objects SET latest = 0 WHERE pk = ?1", &clear_latest_},
+      {"SELECT count(*) FROM recent_ids", &count_recent_},
+      // Plain INSERT: a key already in ids fails the primary key, and the
+      // merge reports the damage instead of hiding it.
+      {"INSERT INTO ids SELECT type_key, uuid, version_us, pk FROM recent_ids",
+       &merge_ids_},
+      {"DELETE FROM recent_ids", &clear_recent_},
       {"SELECT max(added_us) FROM puts", &max_added_},
       {"INSERT INTO puts (first_pk, last_pk, added_us) VALUES (?1, ?2, ?3)",
        &insert_put_},
       {"UPDATE types SET objects = objects + ?2, versions = versions + ?3 "
        "WHERE type_key = ?1",
        &add_counts_},
-      {"SELECT " NCERT_ROW_COLUMNS
-       " FROM objects WHERE type_key = ?1 AND uuid = ?2 AND latest = 1",
-       &get_latest_},
-      {"SELECT " NCERT_ROW_COLUMNS
-       " FROM objects WHERE type_key = ?1 AND uuid = ?2 ORDER BY version_us",
-       &get_versions_},
       {"SELECT type_key, name, objects, versions FROM types ORDER BY name",
        &list_types_},
       {"SELECT first_pk FROM puts WHERE added_us > ?1 ORDER BY added_us "
@@ -644,6 +661,12 @@ Status SqliteStore::PutLocked(std::span<const stix::Object> objects,
   ASSIGN_OR_RETURN(int64_t last_added, QueryInt(max_added_.get()));
   const int64_t added = std::max(clock_->Now().micros, last_added + 1);
 
+  ASSIGN_OR_RETURN(int64_t recent, QueryInt(count_recent_.get()));
+  if (recent > 0 &&
+      recent + static_cast<int64_t>(objects.size()) > recent_ids_max_) {
+    RETURN_IF_ERROR(MergeRecentIds());
+  }
+
   deltas_.clear();
   first_pk_ = last_pk_ = 0;
   for (PostingTable* p :
@@ -651,9 +674,9 @@ Status SqliteStore::PutLocked(std::span<const stix::Object> objects,
         &valid_from_postings_, &valid_until_postings_}) {
     p->Clear();
   }
-  // Work in key order: index seeks then walk objects_by_id forwards instead
-  // of jumping around it (the UUIDs of a batch are random). The sort is
-  // stable, so copies of one id keep their batch order and a repeat is
+  // Work in key order: the probes then walk ids and recent_ids forwards
+  // instead of jumping around them (the UUIDs of a batch are random). The sort
+  // is stable, so copies of one id keep their batch order and a repeat is
   // judged against the earlier copy.
   order_.resize(objects.size());
   for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
@@ -696,32 +719,35 @@ Status SqliteStore::PutOne(const stix::Object& o, const ObjectKey& key,
   ASSIGN_OR_RETURN(int64_t type_key, types_.Intern(o.type));
 
   // Earlier copies in this batch are visible here: the transaction reads its
-  // own writes.
-  bool have_latest = false, same_version = false, same_bytes = false;
-  int64_t latest_pk = 0, latest_version = 0;
+  // own writes. The latest version is the highest one.
+  bool have_latest = false;
+  int64_t latest_pk = 0, latest_version = 0, same_version_pk = 0;
   {
     sqlite3_stmt* s = find_.get();
     ResetOnExit reset(s);
     sqlite3_bind_int64(s, 1, type_key);
     sqlite3_bind_blob(s, 2, key.uuid.data(), 16, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, o.version.micros);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-      int64_t version = sqlite3_column_int64(s, 1);
-      if (version == o.version.micros) {
-        same_version = true;
-        same_bytes = ColumnText(s, 3) == o.json;
-      }
-      if (sqlite3_column_int64(s, 2) != 0) {
+      int64_t version = sqlite3_column_int64(s, 0);
+      int64_t pk = sqlite3_column_int64(s, 1);
+      if (version == o.version.micros) same_version_pk = pk;
+      if (!have_latest || version > latest_version) {
         have_latest = true;
-        latest_pk = sqlite3_column_int64(s, 0);
+        latest_pk = pk;
         latest_version = version;
       }
     }
     if (rc != SQLITE_DONE) return fail(rc);
   }
-  if (same_version) {
-    *outcome = same_bytes ? PutOutcome::kUnchanged : PutOutcome::kConflict;
+  if (same_version_pk != 0) {
+    sqlite3_stmt* s = json_by_pk_.get();
+    ResetOnExit reset(s);
+    sqlite3_bind_int64(s, 1, same_version_pk);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) return fail(rc);
+    *outcome = ColumnText(s, 0) == o.json ? PutOutcome::kUnchanged
+                                          : PutOutcome::kConflict;
     return Status::Ok();
   }
   bool latest = true;
@@ -772,6 +798,16 @@ Status SqliteStore::PutOne(const stix::Object& o, const ObjectKey& key,
     if (rc != SQLITE_DONE) return fail(rc);
   }
   const int64_t pk = sqlite3_last_insert_rowid(db_.get());
+  {
+    sqlite3_stmt* s = insert_id_.get();
+    ResetOnExit reset(s);
+    sqlite3_bind_int64(s, 1, type_key);
+    sqlite3_bind_blob(s, 2, key.uuid.data(), 16, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, o.version.micros);
+    sqlite3_bind_int64(s, 4, pk);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE) return fail(rc);
+  }
   if (first_pk_ == 0) first_pk_ = pk;
   last_pk_ = pk;
   const int64_t offset = pk - first_pk_;
@@ -839,21 +875,68 @@ StoredObject SqliteStore::ReadRow(sqlite3_stmt* s,
   return out;
 }
 
+Status SqliteStore::IdVersions(int64_t type_key, const UuidBytes& uuid,
+                               std::vector<std::pair<int64_t, int64_t>>* out) {
+  sqlite3_stmt* s = find_.get();
+  ResetOnExit reset(s);
+  sqlite3_bind_int64(s, 1, type_key);
+  sqlite3_bind_blob(s, 2, uuid.data(), 16, SQLITE_STATIC);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    out->emplace_back(sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+  }
+  if (rc != SQLITE_DONE) return Error(rc, "cannot read");
+  return Status::Ok();
+}
+
+Result<StoredObject> SqliteStore::RowByPk(int64_t pk, std::string_view type) {
+  sqlite3_stmt* s = row_by_pk_.get();
+  ResetOnExit reset(s);
+  sqlite3_bind_int64(s, 1, pk);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) {
+    return Status::Corruption(fmt::format(
+        "{}: the version key names row {}, which does not exist", path_, pk));
+  }
+  if (rc != SQLITE_ROW) return Error(rc, "cannot read");
+  return ReadRow(s, type);
+}
+
+Status SqliteStore::MergeRecentIds() {
+  sqlite3_stmt* s = merge_ids_.get();
+  ResetOnExit reset(s);
+  int rc = sqlite3_step(s);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    return Status::Corruption(fmt::format(
+        "{}: a version key is in both ids and recent_ids ({}); the store is "
+        "damaged, restore it from a backup",
+        path_, sqlite3_errmsg(db_.get())));
+  }
+  if (rc != SQLITE_DONE) return Error(rc, "cannot write to");
+  return Run(clear_recent_.get(), "cannot write to");
+}
+
 Result<std::optional<StoredObject>> SqliteStore::Get(std::string_view id) {
   std::lock_guard<std::mutex> lock(mu_);
   int64_t type_key = 0;
   UuidBytes uuid{};
   ASSIGN_OR_RETURN(bool known, ReadKey(id, &type_key, &uuid));
   if (!known) return std::optional<StoredObject>();
-  sqlite3_stmt* s = get_latest_.get();
-  ResetOnExit reset(s);
-  sqlite3_bind_int64(s, 1, type_key);
-  sqlite3_bind_blob(s, 2, uuid.data(), 16, SQLITE_STATIC);
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_DONE) return std::optional<StoredObject>();
-  if (rc != SQLITE_ROW) return Error(rc, "cannot read");
-  std::string_view type = id.substr(0, id.find("--"));
-  return std::optional<StoredObject>(ReadRow(s, type));
+  // One snapshot for the key lookup and the row read.
+  RETURN_IF_ERROR(Run(begin_read_.get(), "cannot read"));
+  std::optional<StoredObject> out;
+  Status s = [&]() -> Status {
+    std::vector<std::pair<int64_t, int64_t>> versions;
+    RETURN_IF_ERROR(IdVersions(type_key, uuid, &versions));
+    if (versions.empty()) return Status::Ok();
+    int64_t pk = std::max_element(versions.begin(), versions.end())->second;
+    ASSIGN_OR_RETURN(out, RowByPk(pk, id.substr(0, id.find("--"))));
+    return Status::Ok();
+  }();
+  Status end = Run(commit_.get(), "cannot read");
+  RETURN_IF_ERROR(s);
+  RETURN_IF_ERROR(end);
+  return out;
 }
 
 Result<std::vector<StoredObject>> SqliteStore::Versions(std::string_view id) {
@@ -863,14 +946,21 @@ Result<std::vector<StoredObject>> SqliteStore::Versions(std::string_view id) {
   UuidBytes uuid{};
   ASSIGN_OR_RETURN(bool known, ReadKey(id, &type_key, &uuid));
   if (!known) return out;
-  sqlite3_stmt* s = get_versions_.get();
-  ResetOnExit reset(s);
-  sqlite3_bind_int64(s, 1, type_key);
-  sqlite3_bind_blob(s, 2, uuid.data(), 16, SQLITE_STATIC);
-  std::string_view type = id.substr(0, id.find("--"));
-  int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(ReadRow(s, type));
-  if (rc != SQLITE_DONE) return Error(rc, "cannot read");
+  RETURN_IF_ERROR(Run(begin_read_.get(), "cannot read"));
+  Status s = [&]() -> Status {
+    std::vector<std::pair<int64_t, int64_t>> versions;
+    RETURN_IF_ERROR(IdVersions(type_key, uuid, &versions));
+    std::sort(versions.begin(), versions.end());
+    for (const auto& [version, pk] : versions) {
+      ASSIGN_OR_RETURN(StoredObject row,
+                       RowByPk(pk, id.substr(0, id.find("--"))));
+      out.push_back(std::move(row));
+    }
+    return Status::Ok();
+  }();
+  Status end = Run(commit_.get(), "cannot read");
+  RETURN_IF_ERROR(s);
+  RETURN_IF_ERROR(end);
   return out;
 }
 
@@ -935,40 +1025,67 @@ Status SqliteStore::ScanLocked(
   return ScanByIndex(query, types, min_pk, fn);
 }
 
-// Walks objects_by_id one type at a time: already in (type, id, version)
-// order, streams without holding results.
+// Walks the version key one type at a time, merging its two ordered halves
+// (ids and recent_ids): already in (type, id, version) order, so it streams
+// without holding results.
 Status SqliteStore::ScanByIndex(
     const Query& query, const TypeList& types, int64_t min_pk,
     const std::function<bool(const StoredObject&)>& fn) {
-  std::string sql =
-      "SELECT " NCERT_ROW_COLUMNS " FROM objects WHERE type_key = ?1";
-  if (query.latest_only) sql += " AND latest = 1";
-  if (query.modified_since) sql += " AND version_us >= ?2";
-  if (min_pk > 0) sql += " AND pk >= ?3";
-  sql += " ORDER BY uuid, version_us LIMIT ?4";
-  Stmt stmt;
-  {
+  std::string where = "WHERE type_key = ?1";
+  if (query.modified_since) where += " AND version_us >= ?2";
+  if (min_pk > 0) where += " AND pk >= ?3";
+  Stmt halves[2];
+  const char* tables[2] = {"ids", "recent_ids"};
+  for (int h = 0; h < 2; ++h) {
+    std::string sql = fmt::format(
+        "SELECT uuid, version_us, pk FROM {} {} ORDER BY uuid, version_us",
+        tables[h], where);
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr);
-    stmt.reset(raw);
+    halves[h].reset(raw);
     if (rc != SQLITE_OK) return Error(rc, "cannot read");
   }
-  sqlite3_stmt* s = stmt.get();
   int64_t remaining = query.limit;  // < 0: no limit
   for (const auto& [type_key, name] : types) {
-    ResetOnExit reset(s);
-    sqlite3_bind_int64(s, 1, type_key);
-    if (query.modified_since) {
-      sqlite3_bind_int64(s, 2, query.modified_since->micros);
+    bool more[2];
+    for (int h = 0; h < 2; ++h) {
+      sqlite3_stmt* s = halves[h].get();
+      sqlite3_reset(s);
+      sqlite3_bind_int64(s, 1, type_key);
+      if (query.modified_since) {
+        sqlite3_bind_int64(s, 2, query.modified_since->micros);
+      }
+      if (min_pk > 0) sqlite3_bind_int64(s, 3, min_pk);
+      int rc = sqlite3_step(s);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return Error(rc, "cannot read");
+      more[h] = rc == SQLITE_ROW;
     }
-    if (min_pk > 0) sqlite3_bind_int64(s, 3, min_pk);
-    sqlite3_bind_int64(s, 4, remaining < 0 ? -1 : remaining);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-      if (!fn(ReadRow(s, name))) return Status::Ok();
+    while (more[0] || more[1]) {
+      int h = 0;  // the half with the smaller (uuid, version)
+      if (!more[0]) {
+        h = 1;
+      } else if (more[1]) {
+        sqlite3_stmt* a = halves[0].get();
+        sqlite3_stmt* b = halves[1].get();
+        int c = std::memcmp(sqlite3_column_blob(a, 0),
+                            sqlite3_column_blob(b, 0), 16);
+        if (c > 0 || (c == 0 && sqlite3_column_int64(a, 1) >
+                                    sqlite3_column_int64(b, 1))) {
+          h = 1;
+        }
+      }
+      sqlite3_stmt* s = halves[h].get();
+      int64_t pk = sqlite3_column_int64(s, 2);
+      int rc = sqlite3_step(s);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return Error(rc, "cannot read");
+      more[h] = rc == SQLITE_ROW;
+      ASSIGN_OR_RETURN(StoredObject row, RowByPk(pk, name));
+      if (query.latest_only && !row.latest) continue;
+      if (!fn(row)) return Status::Ok();
       if (remaining > 0 && --remaining == 0) return Status::Ok();
     }
-    if (rc != SQLITE_DONE) return Error(rc, "cannot read");
   }
   return Status::Ok();
 }

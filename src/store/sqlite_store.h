@@ -5,6 +5,7 @@
 #ifndef NCERT_STORE_SQLITE_STORE_H_
 #define NCERT_STORE_SQLITE_STORE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -18,6 +19,11 @@ struct SqliteOptions {
   std::string path = "ncert.db";  // ":memory:" for an in-memory database
   Clock* clock = nullptr;         // required: stamps `added`; must outlive
   bool create_if_missing = true;
+  // New version keys are kept in a small table and moved into the main one,
+  // in a single sorted pass, once this many have gathered (docs/storage.md,
+  // "Version key"). Larger: fewer moves, more pages written per Put. Tests
+  // set it low to exercise the move.
+  int64_t recent_ids_max = 65536;
 };
 
 // Opens (and creates or migrates) the database. An error names the file and

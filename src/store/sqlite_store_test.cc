@@ -151,10 +151,12 @@ std::string RawSql(const std::string& path, const std::string& sql) {
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
-  std::unique_ptr<Store> OpenAt(const std::string& path) {
+  std::unique_ptr<Store> OpenAt(const std::string& path,
+                                int64_t recent_ids_max = 65536) {
     SqliteOptions options;
     options.path = path;
     options.clock = &clock_;
+    options.recent_ids_max = recent_ids_max;
     Result<std::unique_ptr<Store>> store = OpenSqliteStore(options);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::move(store).value() : nullptr;
@@ -658,7 +660,8 @@ TEST_F(SqliteFileTest, ConcurrentPutsFromThreads) {
 // against a brute-force filter of the model: covers outcomes, `added`, and
 // both Scan strategies (index walk, and candidates by label or recent pk
 // range) with every filter combination.
-class ModelTest : public SqliteFileTest {
+class ModelTest : public SqliteFileTest,
+                  public ::testing::WithParamInterface<int64_t> {
  protected:
   struct Row {
     std::string type, id, modified, json;
@@ -676,8 +679,11 @@ class ModelTest : public SqliteFileTest {
   std::vector<int64_t> added_values_;
 };
 
-TEST_F(ModelTest, RandomBatchesAndQueriesMatchTheModel) {
-  store_ = OpenAt(path_);
+// The parameter is recent_ids_max: the default (no key ever moves to ids in
+// this test) and 30 (keys move every few Puts, so lookups, scans and version
+// rules are checked across both halves of the version key).
+TEST_P(ModelTest, RandomBatchesAndQueriesMatchTheModel) {
+  store_ = OpenAt(path_, GetParam());
   ASSERT_NE(store_, nullptr);
   std::mt19937_64 rng(7);
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
@@ -834,6 +840,31 @@ TEST_F(ModelTest, RandomBatchesAndQueriesMatchTheModel) {
             "0\n");
   EXPECT_EQ(RawSql(path_, "SELECT sum(last_pk - first_pk + 1) FROM puts"),
             fmt::format("{}\n", versions));
+  EXPECT_EQ(RawSql(path_, "SELECT count(*) FROM object_ids"),
+            fmt::format("{}\n", versions));
+  if (GetParam() < 100) {
+    EXPECT_LE(std::stoll(RawSql(path_, "SELECT count(*) FROM recent_ids")),
+              GetParam() + 400 + 40);
+  } else {
+    EXPECT_EQ(RawSql(path_, "SELECT count(*) FROM ids"), "0\n");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(RecentIdsMax, ModelTest,
+                         ::testing::Values(int64_t{65536}, int64_t{30}));
+
+TEST_F(SqliteFileTest, KeyInBothHalvesIsCorruptionAtTheMove) {
+  store_ = OpenAt(path_, /*recent_ids_max=*/2);
+  ASSERT_NE(store_, nullptr);
+  MustPut({Indicator(1), Indicator(2)});
+  MustPut({Indicator(3)});  // moved 1 and 2 into ids first
+  EXPECT_EQ(RawSql(path_, "SELECT count(*) FROM ids"), "2\n");
+  RawSql(path_, "INSERT INTO recent_ids SELECT * FROM ids LIMIT 1");
+  std::vector<stix::Object> batch = {Indicator(4), Indicator(5)};
+  Result<std::vector<PutOutcome>> r = store_->Put(batch);
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_THAT(r.status().message(), HasSubstr("both ids and recent_ids"));
+  EXPECT_FALSE(MustGet(IndicatorId(4)).has_value());
 }
 
 TEST_F(SqliteFileTest, DamagedInvertedListIsCorruption) {
