@@ -171,7 +171,7 @@ void MustPut(Store& store, const std::vector<stix::Object>& batch) {
 }
 
 int64_t FileBytes(Store& store) {
-  Result<StoreStats> stats = store.Stats();
+  Result<StoreStats> stats = store.Stats(Reader::System());
   return stats.ok() ? stats->file_bytes : 0;
 }
 
@@ -245,7 +245,7 @@ void BM_Get(benchmark::State& state) {
   std::mt19937_64 rng(4);
   for (auto _ : state) {
     Result<std::optional<StoredObject>> got =
-        f.store->Get(f.ids[rng() % f.ids.size()]);
+        f.store->Get(Reader::System(), f.ids[rng() % f.ids.size()]);
     if (!got.ok() || !got->has_value()) {
       state.SkipWithError("Get failed");
       break;
@@ -262,7 +262,7 @@ void BM_ScanLatest(benchmark::State& state) {
   for (auto _ : state) {
     Query q;
     q.types = {"indicator"};
-    Status s = f.store->Scan(q, [&](const StoredObject& o) {
+    Status s = f.store->Scan(Reader::System(), q, [&](const StoredObject& o) {
       benchmark::DoNotOptimize(o.json.data());
       ++seen;
       return true;

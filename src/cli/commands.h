@@ -15,6 +15,8 @@ void AddGetCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddQueryCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddExportCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddStatsCommand(CLI::App& app, Context& ctx, int* exit_code);
+// org, group, user, token, audit.
+void AddAdminCommands(CLI::App& app, Context& ctx, int* exit_code);
 void AddPatternCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddSimCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddDemoCommand(CLI::App& app, Context& ctx, int* exit_code);

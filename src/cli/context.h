@@ -10,11 +10,13 @@
 #include <memory>
 #include <string>
 
+#include "access/principal.h"
 #include "core/config.h"
 #include "core/env.h"
 #include "core/log.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "store/directory.h"
 #include "store/store.h"
 
 namespace ncert::cli {
@@ -39,6 +41,8 @@ struct Context {
   bool json = false;        // --json
   bool quiet = false;       // --quiet: no progress bar, no warnings
   Lang lang = Lang::kEn;    // --lang, else from LANG
+  std::string as_user;      // --as: act as this user (name or id)
+  std::string token;        // --token (or NCERT_TOKEN): act as its user
 
   Config config;  // loaded before the command runs
 
@@ -50,6 +54,17 @@ struct Context {
   // True when a progress bar may be drawn (stderr is a terminal, not --json
   // or --quiet).
   bool ShowProgress() const;
+
+  // Who runs this command: the token's user (--token), else the user named
+  // by --as, else "local" (the operator of this machine: an administrator of
+  // the national CERT). A bad token or unknown user is PermissionDenied /
+  // NotFound, and is itself audited.
+  Result<access::Principal> Caller(store::Directory& directory);
+  // Appends an audit entry for `who`; a failure to audit is reported on
+  // stderr (the command's own result stands).
+  void Audit(store::Directory& directory, const access::Principal& who,
+             std::string_view action, std::string_view target,
+             std::string_view result);
 };
 
 }  // namespace ncert::cli

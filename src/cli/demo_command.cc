@@ -49,8 +49,10 @@ class Demo {
     fmt::print(ctx_.out, "\n\x1b[1m== {}. {}\x1b[0m\n", step_, ja_ ? ja : en);
     std::fflush(ctx_.out);
   }
-  Result<ingest::IngestCounts> Ingest(const std::vector<std::string>& inputs,
-                                      bool show_issues);
+  Result<ingest::IngestCounts> Ingest(
+      const std::vector<std::string>& inputs, bool show_issues,
+      std::optional<stix::Tlp> default_tlp = std::nullopt);
+  Status ShowAccess();
   void PrintCounts(const ingest::IngestCounts& c);
   Status SimulateAndIngest(const std::string& name);
 
@@ -59,6 +61,7 @@ class Demo {
   bool ja_;
   int step_ = 0;
   std::unique_ptr<store::Store> store_;
+  access::Principal local_;  // the CERT's operator: every read is as them
   std::vector<std::string> outputs_;
   int64_t sim_objects_ = 0;
   size_t sim_partners_ = 0;
@@ -66,12 +69,15 @@ class Demo {
 };
 
 Result<ingest::IngestCounts> Demo::Ingest(
-    const std::vector<std::string>& inputs, bool show_issues) {
+    const std::vector<std::string>& inputs, bool show_issues,
+    std::optional<stix::Tlp> default_tlp) {
   ASSIGN_OR_RETURN(InputFiles files, ExpandInputs(*ctx_.env, inputs));
   ingest::IngestOptions io;
   io.reader.max_object_bytes = ctx_.config.max_object_bytes;
   io.reader.max_depth = ctx_.config.max_depth;
   io.batch_size = ctx_.config.batch_size;
+  io.share.owner_org = local_.org.id;
+  io.share.default_tlp = default_tlp;
   ingest::Ingester ingester(*ctx_.env, *store_, io);
   IssuePrinter printer(ctx_, false, 20);
   ingest::IngestCallbacks cb;
@@ -154,6 +160,98 @@ Status Demo::SimulateAndIngest(const std::string& name) {
   return Status::Ok();
 }
 
+// Members join, one shares an incident with its sector, and each reader
+// sees exactly what was shared with them: the access policy at work.
+Status Demo::ShowAccess() {
+  Step(
+      "Share: a power company reports an incident to its sector; who sees "
+      "what",
+      "共有: 電力会社がインシデントを同じ分野へ共有。誰に何が見えるか");
+  store::Directory& dir = store_->directory();
+  struct Member {
+    const char* org;
+    const char* sector;
+    const char* user;
+  };
+  const Member members[] = {
+      {"Kanto Electric (demo)", "electric-power",
+       "sato@kanto-electric.example"},
+      {"Tohoku Power (demo)", "electric-power", "ito@tohoku-power.example"},
+      {"Chubu Gas (demo)", "gas", "suzuki@chubu-gas.example"},
+  };
+  std::vector<access::Principal> readers;
+  for (const Member& m : members) {
+    access::Org org;
+    org.name = m.org;
+    org.type = access::OrgType::kCriticalInfrastructure;
+    org.sectors = {m.sector};
+    ASSIGN_OR_RETURN(access::Org added, dir.AddOrg(org));
+    access::User user;
+    user.name = m.user;
+    user.org_id = added.id;
+    user.role = access::Role::kMember;
+    ASSIGN_OR_RETURN(access::User u, dir.AddUser(user));
+    ASSIGN_OR_RETURN(auto who, dir.FindPrincipal(u.name));
+    readers.push_back(std::move(*who));
+    ctx_.Audit(dir, local_, "admin", std::string("org add ") + m.org, "ok");
+  }
+  // Kanto Electric shares: TLP:AMBER to the electric-power sector (the
+  // national CERT receives it too); one note in it is TLP:AMBER+STRICT.
+  ASSIGN_OR_RETURN(
+      InputFiles files,
+      ExpandInputs(*ctx_.env,
+                   {"scripts/demo-data/kanto-electric-incident.json"}));
+  ingest::IngestOptions io;
+  io.share.owner_org = readers[0].org.id;
+  io.share.default_tlp = stix::Tlp::kAmber;
+  io.share.distribution.sectors = {"electric-power"};
+  io.share.distribution.orgs = {local_.org.id};
+  ingest::Ingester ingester(*ctx_.env, *store_, io);
+  ASSIGN_OR_RETURN(ingest::IngestCounts c, ingester.Ingest(files.paths, {}));
+  ctx_.Audit(dir, readers[0], "write", "ingest kanto-electric-incident.json",
+             fmt::format("ok {} new", c.new_objects));
+  fmt::print(ctx_.out,
+             fmt::runtime(ja_ ? "  {} が {} 件を TLP:AMBER で electric-power "
+                                "分野へ共有（うち 1 件は TLP:AMBER+STRICT）\n"
+                              : "  {} shared {} objects TLP:AMBER with sector "
+                                "electric-power (one of them "
+                                "TLP:AMBER+STRICT)\n"),
+             readers[0].user.name, c.new_objects);
+  const char* ids[] = {"indicator--e2ee4d0d-b6d5-4eda-ac76-db83d94b9ce9",
+                       "report--70a50099-f525-40f2-a83b-4cab13e29ed7",
+                       "note--908db807-6a13-4c55-80c6-d8cb50dc8a77"};
+  fmt::print(ctx_.out, "  {:<34} {:>8} {:>9} {:>9} {:>9}\n", "", "objects",
+             "indicator", "report", "note");
+  auto row = [&](std::string_view name, const store::Reader& reader) -> Status {
+    ASSIGN_OR_RETURN(store::StoreStats st, store_->Stats(reader));
+    std::string cells;
+    for (const char* id : ids) {
+      ASSIGN_OR_RETURN(auto o, store_->Get(reader, id));
+      cells += fmt::format(" {:>9}", o ? (ja_ ? "見える" : "sees") : "-");
+    }
+    fmt::print(ctx_.out, "  {:<34} {:>8}{}\n", name, st.objects, cells);
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(row("national CERT (local)", store::Reader::As(local_)));
+  for (const auto& r : readers) {
+    RETURN_IF_ERROR(row(r.user.name, store::Reader::As(r)));
+  }
+  RETURN_IF_ERROR(row(ja_ ? "認証なし（公開）" : "the public (no token)",
+                      store::Reader::Public()));
+  access::AuditVerifier verifier;
+  RETURN_IF_ERROR(dir.ScanAudit({}, [&](const access::AuditEntry& e) {
+    verifier.Add(e);
+    return true;
+  }));
+  fmt::print(ctx_.out,
+             fmt::runtime(ja_ ? "  監査ログ: {} 件、ハッシュ連鎖は{}\n"
+                              : "  audit log: {} entries, hash chain {}\n"),
+             verifier.verdict().entries,
+             verifier.verdict().ok ? (ja_ ? "正常" : "intact")
+                                   : (ja_ ? "破損" : "BROKEN"));
+  return Status::Ok();
+}
+
 int Demo::Run() {
   std::string db = ctx_.db_path.empty() ? opt_.out + "/ncert.db" : ctx_.db_path;
   std::error_code ec;
@@ -164,6 +262,9 @@ int Demo::Run() {
   auto store = ctx_.OpenStore();
   if (!store.ok()) return ctx_.Fail(store.status());
   store_ = std::move(*store);
+  auto local = ctx_.Caller(store_->directory());
+  if (!local.ok()) return ctx_.Fail(local.status());
+  local_ = std::move(*local);
   fmt::print(
       ctx_.out,
       fmt::runtime(
@@ -197,7 +298,8 @@ int Demo::Run() {
 
   Step("Ingest the OASIS STIX 2.1 examples and MITRE ATT&CK for ICS",
        "OASIS の STIX 2.1 例と MITRE ATT&CK for ICS を取り込み");
-  auto c = Ingest({examples, attack}, false);
+  // Public knowledge: TLP:CLEAR where it carries no TLP marking.
+  auto c = Ingest({examples, attack}, false, stix::Tlp::kClear);
   if (!c.ok()) return ctx_.Fail(c.status());
   PrintCounts(*c);
 
@@ -211,7 +313,7 @@ int Demo::Run() {
 
   Step("Ingest everything again: nothing changes",
        "すべてをもう一度取り込み: 何も変わらない");
-  c = Ingest({examples, attack}, false);
+  c = Ingest({examples, attack}, false, stix::Tlp::kClear);
   if (!c.ok()) return ctx_.Fail(c.status());
   PrintCounts(*c);
 
@@ -221,7 +323,7 @@ int Demo::Run() {
   }
 
   Step("What the store holds", "ストアの内容");
-  auto stats = store_->Stats();
+  auto stats = store_->Stats(store::Reader::As(local_));
   if (!stats.ok()) return ctx_.Fail(stats.status());
   fmt::print(ctx_.out,
              fmt::runtime(ja_ ? "  オブジェクト {} 件（版 {} 件）\n"
@@ -230,24 +332,28 @@ int Demo::Run() {
   for (const auto& [type, n] : stats->latest_by_type)
     fmt::print(ctx_.out, "    {:<28} {:>6}\n", type, n);
 
+  if (Status st = ShowAccess(); !st.ok()) return ctx_.Fail(st);
+
   Step("Query: threat actors and intrusion sets",
        "検索: 脅威アクターと侵入セット");
   store::Query q;
   q.types = {"threat-actor", "intrusion-set"};
   q.limit = 10;
-  Status s = store_->Scan(q, [&](const store::StoredObject& o) {
-    std::string name;
-    size_t p = o.json.find("\"name\":\"");
-    if (p != std::string::npos)
-      name = o.json.substr(p + 8, o.json.find('"', p + 8) - p - 8);
-    fmt::print(ctx_.out, "  {:<14} {}  {}\n", o.type, o.id, name);
-    return true;
-  });
+  Status s = store_->Scan(
+      store::Reader::As(local_), q, [&](const store::StoredObject& o) {
+        std::string name;
+        size_t p = o.json.find("\"name\":\"");
+        if (p != std::string::npos)
+          name = o.json.substr(p + 8, o.json.find('"', p + 8) - p - 8);
+        fmt::print(ctx_.out, "  {:<14} {}  {}\n", o.type, o.id, name);
+        return true;
+      });
   if (!s.ok()) return ctx_.Fail(s);
 
   Step("One object with its versions", "ひとつのオブジェクトとその版");
   auto versions =
-      store_->Versions("indicator--ea0e65a0-2568-4247-ab20-c756959ee1b7");
+      store_->Versions(store::Reader::As(local_),
+                       "indicator--ea0e65a0-2568-4247-ab20-c756959ee1b7");
   if (!versions.ok()) return ctx_.Fail(versions.status());
   for (const auto& v : *versions) {
     fmt::print(ctx_.out, "  {} {}{}\n", v.id, v.modified,
@@ -260,11 +366,12 @@ int Demo::Run() {
   int64_t n = 0;
   store::Query qi;
   qi.types = {"indicator"};
-  s = store_->Scan(qi, [&](const store::StoredObject& o) {
-    bundle += n++ ? ",\n" : "\n";
-    bundle += o.json;
-    return true;
-  });
+  s = store_->Scan(store::Reader::As(local_), qi,
+                   [&](const store::StoredObject& o) {
+                     bundle += n++ ? ",\n" : "\n";
+                     bundle += o.json;
+                     return true;
+                   });
   if (!s.ok()) return ctx_.Fail(s);
   bundle += "\n],\"type\":\"bundle\"}\n";
   std::string export_path = opt_.out + "/indicators.json";

@@ -2,11 +2,11 @@
 // logger) into a Context and hands it to the chosen subcommand; nothing else
 // in ncert reaches for the process environment.
 
-#include <cstdlib>
-#include <cstring>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <cstdlib>
+#include <cstring>
 
 #include "cli/commands.h"
 #include "cli/context.h"
@@ -29,6 +29,9 @@ Status Setup(Context& ctx, const std::string& lang) {
     ASSIGN_OR_RETURN(ctx.config, LoadConfig(*ctx.env, path));
   }
   ctx.log->set_min_level(ctx.config.log_level);
+  if (ctx.token.empty()) {
+    if (const char* t = std::getenv("NCERT_TOKEN"); t != nullptr) ctx.token = t;
+  }
   if (lang == "ja") {
     ctx.lang = Lang::kJa;
   } else if (lang == "en") {
@@ -67,7 +70,13 @@ int Main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_flag("--json", ctx.json, "machine-readable JSON output");
   app.add_flag("-q,--quiet", ctx.quiet, "no progress bar and no warnings");
-  app.add_option("--lang", lang, "language of messages: en or ja (default: LANG)")
+  app.add_option("--as", ctx.as_user,
+                 "act as this user (name or id); default: local, the "
+                 "operator of this machine");
+  app.add_option("--token", ctx.token,
+                 "act as the user of this API token (also NCERT_TOKEN)");
+  app.add_option("--lang", lang,
+                 "language of messages: en or ja (default: LANG)")
       ->check(CLI::IsMember({"en", "ja"}));
 
   int exit_code = kExitOk;
@@ -77,6 +86,7 @@ int Main(int argc, char** argv) {
   AddQueryCommand(app, ctx, &exit_code);
   AddExportCommand(app, ctx, &exit_code);
   AddStatsCommand(app, ctx, &exit_code);
+  AddAdminCommands(app, ctx, &exit_code);
   AddPatternCommand(app, ctx, &exit_code);
   AddSimCommand(app, ctx, &exit_code);
   AddDemoCommand(app, ctx, &exit_code);

@@ -23,10 +23,10 @@ void ProgressBar::Update(uint64_t done, int64_t items) {
   last_draw_ = now;
   drawn_ = true;
   constexpr int kWidth = 24;
-  double fraction =
-      total_ == 0 ? 1.0
-                  : std::min(1.0, static_cast<double>(done) /
-                                      static_cast<double>(total_));
+  double fraction = total_ == 0
+                        ? 1.0
+                        : std::min(1.0, static_cast<double>(done) /
+                                            static_cast<double>(total_));
   int filled = static_cast<int>(fraction * kWidth);
   double secs = static_cast<double>(now.micros - start_.micros) / 1e6;
   double rate = secs > 0 ? static_cast<double>(items) / secs : 0;

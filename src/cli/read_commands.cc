@@ -1,8 +1,7 @@
 // The read side of the store: get, query, export, stats.
 
-#include <simdjson.h>
-
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "cli/commands.h"
 #include "core/id.h"
@@ -30,7 +29,8 @@ void AppendVersionJson(const store::StoredObject& o, std::string* out) {
   AppendJsonString(o.modified, out);
   *out += ",\"added\":";
   AppendJsonString(FormatTimestamp(o.added), out);
-  *out += fmt::format(",\"latest\":{},\"object\":", o.latest ? "true" : "false");
+  *out +=
+      fmt::format(",\"latest\":{},\"object\":", o.latest ? "true" : "false");
   *out += o.json;
   *out += '}';
 }
@@ -42,19 +42,36 @@ struct GetOptions {
   bool versions = false;
 };
 
+// The store and the caller for a read command.
+struct ReadSession {
+  std::unique_ptr<store::Store> store;
+  access::Principal caller;
+};
+
+Result<ReadSession> OpenRead(Context& ctx) {
+  ReadSession s;
+  ASSIGN_OR_RETURN(s.store, ctx.OpenStore());
+  ASSIGN_OR_RETURN(s.caller, ctx.Caller(s.store->directory()));
+  return s;
+}
+
 int RunGet(Context& ctx, const GetOptions& opt) {
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
+  auto session = OpenRead(ctx);
+  if (!session.ok()) return ctx.Fail(session.status());
+  store::Store& st = *session->store;
+  store::Reader reader = store::Reader::As(session->caller);
   std::vector<store::StoredObject> versions;
   if (opt.versions) {
-    auto v = (*store)->Versions(opt.id);
+    auto v = st.Versions(reader, opt.id);
     if (!v.ok()) return ctx.Fail(v.status());
     versions = std::move(*v);
   } else {
-    auto v = (*store)->Get(opt.id);
+    auto v = st.Get(reader, opt.id);
     if (!v.ok()) return ctx.Fail(v.status());
     if (*v) versions.push_back(std::move(**v));
   }
+  ctx.Audit(st.directory(), session->caller, "read", "get " + opt.id,
+            fmt::format("ok {} versions", versions.size()));
   if (versions.empty()) {
     return ctx.Fail(Status::NotFound(fmt::format(
         "no object {} in the store (see `ncert query` for what is there)",
@@ -94,6 +111,23 @@ struct QueryOptions {
   bool all_versions = false;
 };
 
+// "query type=indicator,malware label=x since=… all-versions limit=100"
+std::string DescribeQuery(std::string_view verb, const store::Query& q) {
+  std::string out(verb);
+  if (!q.types.empty()) {
+    out += " type=";
+    for (size_t i = 0; i < q.types.size(); ++i) {
+      if (i) out += ',';
+      out += q.types[i];
+    }
+  }
+  if (q.label) out += " label=" + *q.label;
+  if (q.modified_since) out += " since=" + FormatTimestamp(*q.modified_since);
+  if (!q.latest_only) out += " all-versions";
+  if (q.limit >= 0) out += fmt::format(" limit={}", q.limit);
+  return out;
+}
+
 Result<store::Query> BuildQuery(const std::vector<std::string>& types,
                                 const std::string& label,
                                 const std::string& modified_since,
@@ -114,22 +148,27 @@ int RunQuery(Context& ctx, const QueryOptions& opt) {
   auto q = BuildQuery(opt.types, opt.label, opt.modified_since, opt.limit,
                       opt.all_versions);
   if (!q.ok()) return ctx.Fail(q.status());
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
+  auto session = OpenRead(ctx);
+  if (!session.ok()) return ctx.Fail(session.status());
   int64_t n = 0;
   bool first = true;
   if (ctx.json) fmt::print(ctx.out, "{{\"objects\":[\n");
-  Status s = (*store)->Scan(*q, [&](const store::StoredObject& o) {
-    ++n;
-    if (ctx.json) {
-      fmt::print(ctx.out, "{}{}", first ? "" : ",\n", o.json);
-      first = false;
-    } else {
-      fmt::print(ctx.out, "{:<22} {:<60} {:<26} {}\n", o.type, o.id,
-                 o.modified, NameOf(o.json));
-    }
-    return true;
-  });
+  Status s = session->store->Scan(
+      store::Reader::As(session->caller), *q,
+      [&](const store::StoredObject& o) {
+        ++n;
+        if (ctx.json) {
+          fmt::print(ctx.out, "{}{}", first ? "" : ",\n", o.json);
+          first = false;
+        } else {
+          fmt::print(ctx.out, "{:<22} {:<60} {:<26} {}\n", o.type, o.id,
+                     o.modified, NameOf(o.json));
+        }
+        return true;
+      });
+  ctx.Audit(session->store->directory(), session->caller, "read",
+            DescribeQuery("query", *q),
+            s.ok() ? fmt::format("ok {} objects", n) : "error: " + s.message());
   if (!s.ok()) return ctx.Fail(s);
   std::fflush(ctx.out);  // the count on stderr comes after the list
   if (ctx.json) {
@@ -159,23 +198,29 @@ int RunExport(Context& ctx, const ExportOptions& opt) {
   std::string bundle_id = opt.bundle_id;
   if (bundle_id.empty()) {
     bundle_id = NewStixId("bundle");
-  } else if (auto id = ParseStixId(bundle_id); !id.ok() || id->type != "bundle") {
-    return ctx.Fail(Status::InvalidArgument(fmt::format(
-        "--bundle-id '{}' is not bundle--<uuid>", bundle_id)));
+  } else if (auto id = ParseStixId(bundle_id);
+             !id.ok() || id->type != "bundle") {
+    return ctx.Fail(Status::InvalidArgument(
+        fmt::format("--bundle-id '{}' is not bundle--<uuid>", bundle_id)));
   }
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
+  auto session = OpenRead(ctx);
+  if (!session.ok()) return ctx.Fail(session.status());
   // One object per line inside the bundle: valid JSON, and greppable.
   std::string head = "{\"id\":";
   AppendJsonString(bundle_id, &head);
   fmt::print(ctx.out, "{},\"objects\":[", head);
   int64_t n = 0;
-  Status s = (*store)->Scan(*q, [&](const store::StoredObject& o) {
-    fmt::print(ctx.out, "{}\n{}", n == 0 ? "" : ",", o.json);
-    ++n;
-    return true;
-  });
+  Status s = session->store->Scan(store::Reader::As(session->caller), *q,
+                                  [&](const store::StoredObject& o) {
+                                    fmt::print(ctx.out, "{}\n{}",
+                                               n == 0 ? "" : ",", o.json);
+                                    ++n;
+                                    return true;
+                                  });
   fmt::print(ctx.out, "{}],\"type\":\"bundle\"}}\n", n == 0 ? "" : "\n");
+  ctx.Audit(session->store->directory(), session->caller, "export",
+            DescribeQuery("export", *q),
+            s.ok() ? fmt::format("ok {} objects", n) : "error: " + s.message());
   if (!s.ok()) return ctx.Fail(s);
   if (!ctx.quiet) {
     if (ctx.lang == Lang::kJa) {
@@ -190,9 +235,12 @@ int RunExport(Context& ctx, const ExportOptions& opt) {
 // ---- stats ----------------------------------------------------------------
 
 int RunStats(Context& ctx) {
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return ctx.Fail(store.status());
-  auto st = (*store)->Stats();
+  auto session = OpenRead(ctx);
+  if (!session.ok()) return ctx.Fail(session.status());
+  auto st = session->store->Stats(store::Reader::As(session->caller));
+  ctx.Audit(session->store->directory(), session->caller, "read", "stats",
+            st.ok() ? fmt::format("ok {} objects", st->objects)
+                    : "error: " + st.status().message());
   if (!st.ok()) return ctx.Fail(st.status());
   if (ctx.json) {
     std::string by_type;
@@ -208,12 +256,11 @@ int RunStats(Context& ctx) {
     return kExitOk;
   }
   if (ctx.lang == Lang::kJa) {
-    fmt::print(ctx.out, "オブジェクト {} 件（版 {} 件）、{:.1f} MB\n",
-               st->objects, st->versions,
-               static_cast<double>(st->file_bytes) / 1e6);
+    fmt::print(ctx.out, "{} が見られるオブジェクト {} 件（版 {} 件）\n",
+               session->caller.user.name, st->objects, st->versions);
   } else {
-    fmt::print(ctx.out, "{} objects ({} versions), {:.1f} MB\n", st->objects,
-               st->versions, static_cast<double>(st->file_bytes) / 1e6);
+    fmt::print(ctx.out, "{} objects ({} versions) visible to {}\n", st->objects,
+               st->versions, session->caller.user.name);
   }
   for (const auto& [type, count] : st->latest_by_type) {
     fmt::print(ctx.out, "  {:<24} {:>9}\n", type, count);

@@ -46,9 +46,10 @@ int RunValidate(Context& ctx, const ValidateOptions& opt) {
                files->paths.size(), st.units, st.valid, st.rejected,
                printer.errors(), printer.warnings(), printer.JsonMember());
   } else if (ctx.lang == Lang::kJa) {
-    fmt::print(ctx.out,
-               "{} ファイル: 有効なオブジェクト {} 件、不正 {} 件、警告 {} 件\n",
-               files->paths.size(), st.valid, st.rejected, printer.warnings());
+    fmt::print(
+        ctx.out,
+        "{} ファイル: 有効なオブジェクト {} 件、不正 {} 件、警告 {} 件\n",
+        files->paths.size(), st.valid, st.rejected, printer.warnings());
   } else {
     fmt::print(ctx.out, "{} files: {} valid objects, {} invalid, {} warnings\n",
                files->paths.size(), st.valid, st.rejected, printer.warnings());
@@ -71,7 +72,8 @@ void AddValidateCommand(CLI::App& app, Context& ctx, int* exit_code) {
   cmd->add_option("--max-issues", opt->max_issues,
                   "list at most this many issues (all are counted)")
       ->capture_default_str();
-  cmd->callback([&ctx, opt, exit_code] { *exit_code = RunValidate(ctx, *opt); });
+  cmd->callback(
+      [&ctx, opt, exit_code] { *exit_code = RunValidate(ctx, *opt); });
 }
 
 }  // namespace ncert::cli

@@ -1,5 +1,7 @@
 #include "ingest/ingest.h"
 
+#include <fmt/format.h>
+
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -7,15 +9,14 @@
 #include <thread>
 #include <unordered_set>
 
-#include <fmt/format.h>
-
 namespace ncert::ingest {
 namespace {
 
 struct Batch {
   std::vector<stix::Object> objects;
-  std::vector<stix::Location> locations;  // one per object
-  std::vector<Report> reports;            // rejections and warnings, in order
+  std::vector<access::AccessLabel> labels;  // one per object
+  std::vector<stix::Location> locations;    // one per object
+  std::vector<Report> reports;              // rejections and warnings, in order
   uint64_t bytes_read = 0;
   int64_t files_done = 0;
   Status error;  // a read error ends the stream
@@ -67,6 +68,7 @@ uint64_t VersionKey(const stix::Object& o) {
 void Produce(Env& env, const IngestOptions& options,
              const std::vector<std::string>& files, BatchQueue* queue) {
   stix::StixReader reader(env, options.reader);
+  access::Labeler labeler(options.share);
   Batch batch;
   bool stopped = false;  // the consumer went away after a store error
   auto flush = [&] {
@@ -88,12 +90,13 @@ void Produce(Env& env, const IngestOptions& options,
       if (!unit.issues.empty()) {
         batch.reports.push_back({unit.where, false, std::move(unit.issues)});
       }
+      batch.labels.push_back(labeler.Label(*unit.object));
       batch.objects.push_back(std::move(*unit.object));
       batch.locations.push_back(std::move(unit.where));
     } else {
-      batch.reports.push_back(
-          {std::move(unit.where), stix::HasError(unit.issues),
-           std::move(unit.issues)});
+      batch.reports.push_back({std::move(unit.where),
+                               stix::HasError(unit.issues),
+                               std::move(unit.issues)});
     }
     if (static_cast<int>(batch.objects.size()) >= options.batch_size ||
         batch.reports.size() >= 10000) {
@@ -140,25 +143,35 @@ Result<IngestCounts> Ingester::Ingest(const std::vector<std::string>& files,
       if (callbacks.on_report) callbacks.on_report(r);
     }
     if (!b.objects.empty() && error.ok()) {
-      auto outcomes = store_.Put(b.objects);
+      auto outcomes = store_.Put(b.objects, b.labels);
       if (!outcomes.ok()) {
         error = outcomes.status();
       } else {
         counts.objects += static_cast<int64_t>(b.objects.size());
         for (size_t i = 0; i < outcomes->size(); ++i) {
           switch ((*outcomes)[i]) {
-            case store::PutOutcome::kNew: ++counts.new_objects; break;
-            case store::PutOutcome::kNewVersion: ++counts.new_versions; break;
-            case store::PutOutcome::kUnchanged: ++counts.unchanged; break;
-            case store::PutOutcome::kHistory: ++counts.history; break;
+            case store::PutOutcome::kNew:
+              ++counts.new_objects;
+              break;
+            case store::PutOutcome::kNewVersion:
+              ++counts.new_versions;
+              break;
+            case store::PutOutcome::kUnchanged:
+              ++counts.unchanged;
+              break;
+            case store::PutOutcome::kHistory:
+              ++counts.history;
+              break;
             case store::PutOutcome::kConflict: {
               ++counts.rejected;
-              Report r{b.locations[i], true,
-                       {{stix::Severity::kError, "/modified", "version-conflict",
-                         fmt::format("{} with modified {} is already stored "
-                                     "with different content; a changed "
-                                     "object needs a new modified timestamp",
-                                     b.objects[i].id, b.objects[i].modified)}}};
+              Report r{
+                  b.locations[i],
+                  true,
+                  {{stix::Severity::kError, "/modified", "version-conflict",
+                    fmt::format("{} with modified {} is already stored "
+                                "with different content; a changed "
+                                "object needs a new modified timestamp",
+                                b.objects[i].id, b.objects[i].modified)}}};
               if (callbacks.on_report) callbacks.on_report(r);
               break;
             }

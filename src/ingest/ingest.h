@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "access/labeler.h"
 #include "core/env.h"
 #include "core/status.h"
 #include "stix/issue.h"
@@ -30,6 +31,9 @@ struct IngestOptions {
   stix::ReaderOptions reader;
   int batch_size = 5000;  // objects per write transaction
   int queue_batches = 4;  // batches read ahead of the writer
+  // Who shares what is ingested, and with whom: each object's access label
+  // (docs/access.md) is derived from its markings and these choices.
+  access::ShareOptions share;
 };
 
 struct IngestCounts {

@@ -67,12 +67,15 @@ class IngestTest : public testing::Test {
     bool first = true;
     store::Query q;
     q.latest_only = false;
-    EXPECT_TRUE(store_->Scan(q, [&](const store::StoredObject& o) {
-      out += first ? "\n" : ",\n";
-      out += o.json;
-      first = false;
-      return true;
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Scan(store::Reader::System(), q,
+                           [&](const store::StoredObject& o) {
+                             out += first ? "\n" : ",\n";
+                             out += o.json;
+                             first = false;
+                             return true;
+                           })
+                    .ok());
     return out + "\n],\"type\":\"bundle\"}\n";
   }
 
@@ -82,8 +85,10 @@ class IngestTest : public testing::Test {
 
 TEST_F(IngestTest, VersionsRejectionsAndConflicts) {
   auto env = NewMemEnv();
-  std::string bundle = std::string(R"({"type":"bundle","id":"bundle--44af6c39-c09b-49c5-9de2-394224b04982","objects":[)") +
-                       kIndicatorV1 + "," + kBadTimestamp + "]}";
+  std::string bundle =
+      std::string(
+          R"({"type":"bundle","id":"bundle--44af6c39-c09b-49c5-9de2-394224b04982","objects":[)") +
+      kIndicatorV1 + "," + kBadTimestamp + "]}";
   ASSERT_TRUE(env->WriteFile("a.json", bundle).ok());
   ASSERT_TRUE(env->WriteFile("b.ndjson", std::string(kIndicatorV2) + "\n" +
                                              kIndicatorV1 + "\n" +
@@ -111,10 +116,13 @@ TEST_F(IngestTest, VersionsRejectionsAndConflicts) {
   ASSERT_FALSE(rejected.empty());
   EXPECT_EQ(rejected.back(), "b.ndjson:3:/modified version-conflict");
   // The stored latest is V2; V1 is history, the conflicting copy is not there.
-  auto latest = store_->Get("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+  auto latest = store_->Get(store::Reader::System(),
+                            "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
   ASSERT_TRUE(latest.ok() && latest->has_value());
   EXPECT_EQ((*latest)->modified, "2016-06-01T00:00:00.000Z");
-  auto versions = store_->Versions("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+  auto versions =
+      store_->Versions(store::Reader::System(),
+                       "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
   ASSERT_TRUE(versions.ok());
   ASSERT_EQ(versions->size(), 2u);
   EXPECT_EQ((*versions)[0].json.find("203.0.113.9"), std::string::npos);
@@ -123,10 +131,10 @@ TEST_F(IngestTest, VersionsRejectionsAndConflicts) {
 // The acceptance test of the foundation: real data in, out, in again.
 TEST_F(IngestTest, RealDataRoundTripIsByteStable) {
   auto posix = NewPosixEnv();
-  auto files = ExpandPaths(*posix,
-                           {"../shared/data/stix/examples",
-                            "../shared/data/attack/ics-attack.json"},
-                           {".json"});
+  auto files = ExpandPaths(
+      *posix,
+      {"../shared/data/stix/examples", "../shared/data/attack/ics-attack.json"},
+      {".json"});
   ASSERT_TRUE(files.ok()) << files.status().ToString();
   std::vector<Report> reports;
   IngestCounts first = Ingest(*posix, *files, &reports);
@@ -152,7 +160,7 @@ TEST_F(IngestTest, RealDataRoundTripIsByteStable) {
   EXPECT_EQ(round.unchanged, stored);
   EXPECT_EQ(round.new_objects + round.new_versions + round.history, 0);
   EXPECT_EQ(Export(), exported);
-  auto stats = store_->Stats();
+  auto stats = store_->Stats(store::Reader::System());
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->versions, stored);
 }
@@ -160,7 +168,8 @@ TEST_F(IngestTest, RealDataRoundTripIsByteStable) {
 TEST_F(IngestTest, DuplicateIdsInOneBundle) {
   auto env = NewMemEnv();
   std::string bundle =
-      std::string(R"({"type":"bundle","id":"bundle--44af6c39-c09b-49c5-9de2-394224b04982","objects":[)") +
+      std::string(
+          R"({"type":"bundle","id":"bundle--44af6c39-c09b-49c5-9de2-394224b04982","objects":[)") +
       kIndicatorV1 + "," + kIndicatorV1 + "," + kIndicatorV1Changed + "]}";
   ASSERT_TRUE(env->WriteFile("dup.json", bundle).ok());
   std::vector<Report> reports;
@@ -170,13 +179,14 @@ TEST_F(IngestTest, DuplicateIdsInOneBundle) {
   EXPECT_EQ(c.rejected, 1);   // the third: same version, other content
   std::vector<std::string> seen;
   for (const auto& r : reports) {
-    for (const auto& i : r.issues) seen.push_back(r.where.pointer + " " + i.rule);
+    for (const auto& i : r.issues)
+      seen.push_back(r.where.pointer + " " + i.rule);
   }
-  EXPECT_EQ(seen, (std::vector<std::string>{
-                      "/objects/1 duplicate-in-file",
-                      "/objects/2 duplicate-in-file",
-                      "/objects/2 version-conflict"}));
-  auto latest = store_->Get("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+  EXPECT_EQ(seen, (std::vector<std::string>{"/objects/1 duplicate-in-file",
+                                            "/objects/2 duplicate-in-file",
+                                            "/objects/2 version-conflict"}));
+  auto latest = store_->Get(store::Reader::System(),
+                            "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
   ASSERT_TRUE(latest.ok() && latest->has_value());
   EXPECT_NE((*latest)->json.find("198.51.100.1"), std::string::npos);
 }
@@ -185,8 +195,9 @@ TEST_F(IngestTest, DuplicateIdsInOneBundle) {
 // rejected by name, its neighbours are stored.
 TEST_F(IngestTest, HugeStringIsRejectedAlone) {
   auto env = NewMemEnv();
-  std::string huge = R"({"type":"note","spec_version":"2.1","id":"note--0f2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z","object_refs":["indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"],"content":")" +
-                     std::string(50u << 20, 'A') + "\"}";
+  std::string huge =
+      R"({"type":"note","spec_version":"2.1","id":"note--0f2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z","object_refs":["indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"],"content":")" +
+      std::string(50u << 20, 'A') + "\"}";
   ASSERT_TRUE(env->WriteFile("huge.ndjson", std::string(kIndicatorV1) + "\n" +
                                                 huge + "\n" + kIndicatorV2 +
                                                 "\n")

@@ -61,8 +61,9 @@ CREATE TABLE objects (
   valid_from   INTEGER,
   valid_until  INTEGER,
   added_us     INTEGER NOT NULL,
-  latest       INTEGER NOT NULL CHECK (latest IN (0, 1)),
-  json         TEXT NOT NULL CHECK (json <> '')
+    latest       INTEGER NOT NULL CHECK (latest IN (0, 1)),
+  json         TEXT NOT NULL CHECK (json <> ''),
+  access       TEXT NOT NULL DEFAULT ''  -- access/label.h EncodeLabel
 );
 
 -- The version key (see above): id lookups, Versions(), duplicate detection,
@@ -164,6 +165,63 @@ FROM object_labels p JOIN labels l USING (label_key), json_each(p.offsets) j;
 CREATE VIEW object_markings_v AS
 SELECT p.first_pk + j.value AS pk, r.ref AS marking_ref
 FROM object_markings p JOIN refs r USING (ref_key), json_each(p.offsets) j;
+
+-- Principals (src/access/principal.h, src/store/directory.h).
+CREATE TABLE orgs (
+  org_id       INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL UNIQUE,
+  type         TEXT NOT NULL,
+  sectors      TEXT NOT NULL DEFAULT '',  -- sorted slugs, comma-separated
+  identity_ref TEXT
+);
+CREATE TABLE sharing_groups (
+  group_id INTEGER PRIMARY KEY,
+  name     TEXT NOT NULL UNIQUE
+);
+CREATE TABLE group_members (
+  group_id INTEGER NOT NULL REFERENCES sharing_groups,
+  org_id   INTEGER NOT NULL REFERENCES orgs,
+  PRIMARY KEY (group_id, org_id)
+) WITHOUT ROWID;
+CREATE TABLE users (
+  user_id   INTEGER PRIMARY KEY,
+  name      TEXT NOT NULL UNIQUE,
+  org_id    INTEGER NOT NULL REFERENCES orgs,
+  role      TEXT NOT NULL,
+  clearance INTEGER NOT NULL CHECK (clearance BETWEEN 0 AND 3)
+);
+-- API tokens: only a hash of each (src/access/token.h).
+CREATE TABLE tokens (
+  key_id     TEXT PRIMARY KEY,
+  hash       TEXT NOT NULL,
+  user_id    INTEGER NOT NULL REFERENCES users,
+  created_us INTEGER NOT NULL,
+  expires_us INTEGER,
+  revoked    INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),
+  note       TEXT NOT NULL DEFAULT ''
+);
+-- The audit log: append-only (the triggers) and hash-chained
+-- (src/access/audit.h), so what the triggers cannot stop, verify finds.
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY,
+  at_us     INTEGER NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  target    TEXT NOT NULL,
+  result    TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+-- The national CERT itself, and "local": the operator of this machine's
+-- command line, an administrator of the CERT with every clearance.
+INSERT INTO orgs (org_id, name, type, sectors)
+  VALUES (1, 'National CERT', 'national-cert', 'government');
+INSERT INTO users (user_id, name, org_id, role, clearance)
+  VALUES (1, 'local', 1, 'admin', 3);
 )sql";
 
 constexpr Migration kMigrations[] = {

@@ -14,8 +14,12 @@
 #include <utility>
 #include <vector>
 
+#include "access/policy.h"
 #include "core/id.h"
+#include "store/directory.h"
 #include "store/migrations.h"
+#include "store/sqlite_directory.h"
+#include "store/visibility.h"
 
 namespace ncert::store {
 namespace {
@@ -359,7 +363,7 @@ class PostingTable {
 
 // The columns every full-row read returns, in this order (see ReadRow).
 #define NCERT_ROW_COLUMNS \
-  "pk, uuid, id_text, modified, version_us, added_us, latest, json"
+  "pk, uuid, id_text, modified, version_us, added_us, latest, json, access"
 
 // The Store on one SQLite connection.
 //
@@ -373,14 +377,22 @@ class SqliteStore final : public Store {
   static Result<std::unique_ptr<Store>> Open(const SqliteOptions& options);
 
   Result<std::vector<PutOutcome>> Put(
-      std::span<const stix::Object> objects) override;
-  Result<std::optional<StoredObject>> Get(std::string_view id) override;
-  Result<std::vector<StoredObject>> Versions(std::string_view id) override;
-  Status Scan(const Query& query,
+      std::span<const stix::Object> objects,
+      std::span<const access::AccessLabel> labels) override;
+  Result<std::optional<StoredObject>> Get(const Reader& reader,
+                                          std::string_view id) override;
+  Result<std::vector<StoredObject>> Versions(const Reader& reader,
+                                             std::string_view id) override;
+  Status Scan(const Reader& reader, const Query& query,
               const std::function<bool(const StoredObject&)>& fn) override;
-  Result<StoreStats> Stats() override;
+  Result<StoreStats> Stats(const Reader& reader) override;
+  Directory& directory() override { return *directory_; }
 
  private:
+  // The policy and its inputs for one read by someone other than the
+  // system: the marking definitions held, and the labels of referenced
+  // objects (looked up under the read's lock and transaction).
+  class Guard;
   struct TypeDelta {
     int64_t type_key;
     int64_t objects;
@@ -420,9 +432,16 @@ class SqliteStore final : public Store {
   void RollbackAfter();
 
   Status PutLocked(std::span<const stix::Object> objects,
+                   std::span<const std::string> labels,
                    std::vector<PutOutcome>* outcomes);
-  Status PutOne(const stix::Object& o, const ObjectKey& key, int64_t added,
-                PutOutcome* outcome);
+  Status PutOne(const stix::Object& o, const ObjectKey& key,
+                std::string_view label, int64_t added, PutOutcome* outcome);
+  // Unfiltered reads; the caller holds mu_ and a read transaction.
+  Result<std::optional<StoredObject>> LatestLocked(std::string_view id);
+  Status VersionsLocked(std::string_view id, std::vector<StoredObject>* out);
+  Result<std::unique_ptr<Guard>> GuardLocked(const Reader& reader);
+  // Runs `body` under mu_ in one read transaction (one snapshot).
+  Status ReadTxn(const std::function<Status()>& body);
   // Finds the (type_key, uuid) key of `id` for reads; false if not stored.
   Result<bool> ReadKey(std::string_view id, int64_t* type_key, UuidBytes* uuid);
   StoredObject ReadRow(sqlite3_stmt* s, std::string_view type) const;
@@ -444,6 +463,7 @@ class SqliteStore final : public Store {
   std::mutex mu_;
   // Declared first so that it is destroyed last, after every statement.
   Db db_;
+  std::unique_ptr<Directory> directory_;  // shares db_ and mu_
   const std::string path_;
   Clock* const clock_;
   const int64_t recent_ids_max_;
@@ -488,6 +508,8 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
   RETURN_IF_ERROR(store->Configure(options.path == ":memory:"));
   RETURN_IF_ERROR(Migrate(store->db_.get(), store->path_));
   RETURN_IF_ERROR(store->PrepareStatements());
+  store->directory_ = NewSqliteDirectory(store->db_.get(), &store->mu_,
+                                         store->clock_, store->path_);
   return std::unique_ptr<Store>(std::move(store));
 }
 
@@ -560,8 +582,8 @@ Status SqliteStore::PrepareStatements() {
       {"SELECT json FROM objects WHERE pk = ?1", &json_by_pk_},
       {"INSERT INTO objects (type_key, uuid, id_text, modified, version_us, "
        "spec_version, created_by, revoked, valid_from, valid_until, added_us, "
-       "latest, json) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+       "latest, json, access) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
        &insert_},
       {"INSERT INTO recent_ids (type_key, uuid, version_us, pk) "
        "VALUES (?1, ?2, ?3, ?4)",
@@ -626,7 +648,14 @@ void SqliteStore::RollbackAfter() {
 }
 
 Result<std::vector<PutOutcome>> SqliteStore::Put(
-    std::span<const stix::Object> objects) {
+    std::span<const stix::Object> objects,
+    std::span<const access::AccessLabel> labels) {
+  assert((labels.empty() || labels.size() == objects.size()) &&
+         "Put needs one label per object, or none");
+  std::vector<std::string> encoded(objects.size());
+  for (size_t i = 0; i < labels.size(); ++i) {
+    encoded[i] = access::EncodeLabel(labels[i]);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<PutOutcome> outcomes;
   if (objects.empty()) return outcomes;
@@ -640,7 +669,7 @@ Result<std::vector<PutOutcome>> SqliteStore::Put(
     }
   }
   RETURN_IF_ERROR(Run(begin_write_.get(), "cannot write to"));
-  Status s = PutLocked(objects, &outcomes);
+  Status s = PutLocked(objects, encoded, &outcomes);
   if (s.ok()) s = Run(commit_.get(), "cannot commit to");
   if (!s.ok()) {
     RollbackAfter();
@@ -654,6 +683,7 @@ Result<std::vector<PutOutcome>> SqliteStore::Put(
 }
 
 Status SqliteStore::PutLocked(std::span<const stix::Object> objects,
+                              std::span<const std::string> labels,
                               std::vector<PutOutcome>* outcomes) {
   // `added` grows strictly from one Put to the next, even if the clock steps
   // back, so "added after T" never misses a later write (TAXII's
@@ -686,7 +716,8 @@ Status SqliteStore::PutLocked(std::span<const stix::Object> objects,
   });
   outcomes->resize(objects.size());
   for (size_t i : order_) {
-    RETURN_IF_ERROR(PutOne(objects[i], keys_[i], added, &(*outcomes)[i]));
+    RETURN_IF_ERROR(
+        PutOne(objects[i], keys_[i], labels[i], added, &(*outcomes)[i]));
   }
   if (first_pk_ == 0) return Status::Ok();  // nothing new
 
@@ -711,7 +742,8 @@ Status SqliteStore::PutLocked(std::span<const stix::Object> objects,
 }
 
 Status SqliteStore::PutOne(const stix::Object& o, const ObjectKey& key,
-                           int64_t added, PutOutcome* outcome) {
+                           std::string_view access_label, int64_t added,
+                           PutOutcome* outcome) {
   auto fail = [&](int rc) {
     return SqliteStatus(db_.get(), rc,
                         fmt::format("cannot store {} in {}", o.id, path_));
@@ -794,6 +826,7 @@ Status SqliteStore::PutOne(const stix::Object& o, const ObjectKey& key,
     sqlite3_bind_int64(s, 11, added);
     sqlite3_bind_int(s, 12, latest ? 1 : 0);
     BindText(s, 13, o.json);
+    BindText(s, 14, access_label);
     int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE) return fail(rc);
   }
@@ -852,7 +885,7 @@ Result<bool> SqliteStore::ReadKey(std::string_view id, int64_t* type_key,
 StoredObject SqliteStore::ReadRow(sqlite3_stmt* s,
                                   std::string_view type) const {
   // Columns as NCERT_ROW_COLUMNS: pk, uuid, id_text, modified, version_us,
-  // added_us, latest, json.
+  // added_us, latest, json, access.
   StoredObject out;
   if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
     out.id = ColumnText(s, 2);
@@ -872,6 +905,7 @@ StoredObject SqliteStore::ReadRow(sqlite3_stmt* s,
   out.added = Timestamp{sqlite3_column_int64(s, 5)};
   out.latest = sqlite3_column_int64(s, 6) != 0;
   out.json = ColumnText(s, 7);
+  out.access = ColumnText(s, 8);
   return out;
 }
 
@@ -916,64 +950,165 @@ Status SqliteStore::MergeRecentIds() {
   return Run(clear_recent_.get(), "cannot write to");
 }
 
-Result<std::optional<StoredObject>> SqliteStore::Get(std::string_view id) {
-  std::lock_guard<std::mutex> lock(mu_);
+Status SqliteStore::ReadTxn(const std::function<Status()>& body) {
+  // The caller holds mu_. One snapshot for everything `body` reads.
+  RETURN_IF_ERROR(Run(begin_read_.get(), "cannot read"));
+  Status s = body();
+  Status end = Run(commit_.get(), "cannot read");
+  RETURN_IF_ERROR(s);
+  return end;
+}
+
+Result<std::optional<StoredObject>> SqliteStore::LatestLocked(
+    std::string_view id) {
   int64_t type_key = 0;
   UuidBytes uuid{};
   ASSIGN_OR_RETURN(bool known, ReadKey(id, &type_key, &uuid));
   if (!known) return std::optional<StoredObject>();
-  // One snapshot for the key lookup and the row read.
-  RETURN_IF_ERROR(Run(begin_read_.get(), "cannot read"));
-  std::optional<StoredObject> out;
-  Status s = [&]() -> Status {
-    std::vector<std::pair<int64_t, int64_t>> versions;
-    RETURN_IF_ERROR(IdVersions(type_key, uuid, &versions));
-    if (versions.empty()) return Status::Ok();
-    int64_t pk = std::max_element(versions.begin(), versions.end())->second;
-    ASSIGN_OR_RETURN(out, RowByPk(pk, id.substr(0, id.find("--"))));
-    return Status::Ok();
-  }();
-  Status end = Run(commit_.get(), "cannot read");
-  RETURN_IF_ERROR(s);
-  RETURN_IF_ERROR(end);
-  return out;
+  std::vector<std::pair<int64_t, int64_t>> versions;
+  RETURN_IF_ERROR(IdVersions(type_key, uuid, &versions));
+  if (versions.empty()) return std::optional<StoredObject>();
+  int64_t pk = std::max_element(versions.begin(), versions.end())->second;
+  ASSIGN_OR_RETURN(StoredObject row, RowByPk(pk, id.substr(0, id.find("--"))));
+  return std::optional<StoredObject>(std::move(row));
 }
 
-Result<std::vector<StoredObject>> SqliteStore::Versions(std::string_view id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<StoredObject> out;
+Status SqliteStore::VersionsLocked(std::string_view id,
+                                   std::vector<StoredObject>* out) {
   int64_t type_key = 0;
   UuidBytes uuid{};
   ASSIGN_OR_RETURN(bool known, ReadKey(id, &type_key, &uuid));
-  if (!known) return out;
-  RETURN_IF_ERROR(Run(begin_read_.get(), "cannot read"));
-  Status s = [&]() -> Status {
-    std::vector<std::pair<int64_t, int64_t>> versions;
-    RETURN_IF_ERROR(IdVersions(type_key, uuid, &versions));
-    std::sort(versions.begin(), versions.end());
-    for (const auto& [version, pk] : versions) {
-      ASSIGN_OR_RETURN(StoredObject row,
-                       RowByPk(pk, id.substr(0, id.find("--"))));
-      out.push_back(std::move(row));
-    }
+  if (!known) return Status::Ok();
+  std::vector<std::pair<int64_t, int64_t>> versions;
+  RETURN_IF_ERROR(IdVersions(type_key, uuid, &versions));
+  std::sort(versions.begin(), versions.end());
+  for (const auto& [version, pk] : versions) {
+    ASSIGN_OR_RETURN(StoredObject row,
+                     RowByPk(pk, id.substr(0, id.find("--"))));
+    out->push_back(std::move(row));
+  }
+  return Status::Ok();
+}
+
+// The marking definitions held, as the policy's catalog.
+class MarkingSet final : public access::MarkingCatalog {
+ public:
+  void Add(std::string id) { ids_.push_back(std::move(id)); }
+  bool IsKnown(std::string_view id) const override {
+    return std::find(ids_.begin(), ids_.end(), id) != ids_.end();
+  }
+
+ private:
+  std::vector<std::string> ids_;  // few: a linear search is fastest
+};
+
+class SqliteStore::Guard {
+ public:
+  Guard(SqliteStore* store, const Reader& reader)
+      : policy_(&markings_),
+        filter_(policy_, reader.principal(),
+                [store](std::string_view id)
+                    -> Result<std::optional<access::AccessLabel>> {
+                  ASSIGN_OR_RETURN(auto row, store->LatestLocked(id));
+                  if (!row) return std::optional<access::AccessLabel>();
+                  ASSIGN_OR_RETURN(access::AccessLabel l,
+                                   access::DecodeLabel(row->access));
+                  return std::optional<access::AccessLabel>(std::move(l));
+                }) {}
+
+  MarkingSet& markings() { return markings_; }
+
+  // The object as `reader` may see it, or nullopt.
+  Result<std::optional<StoredObject>> Show(StoredObject o) {
+    ASSIGN_OR_RETURN(access::AccessLabel label, access::DecodeLabel(o.access));
+    ASSIGN_OR_RETURN(std::optional<std::string> json,
+                     filter_.Apply(o.type, label, o.json));
+    if (!json) return std::optional<StoredObject>();
+    o.json = std::move(*json);
+    return std::optional<StoredObject>(std::move(o));
+  }
+
+ private:
+  MarkingSet markings_;
+  access::Policy policy_;
+  VisibilityFilter filter_;
+};
+
+Result<std::unique_ptr<SqliteStore::Guard>> SqliteStore::GuardLocked(
+    const Reader& reader) {
+  auto guard = std::make_unique<Guard>(this, reader);
+  Query q;
+  q.types = {"marking-definition"};
+  RETURN_IF_ERROR(ScanLocked(q, [&](const StoredObject& o) {
+    guard->markings().Add(o.id);
+    return true;
+  }));
+  return guard;
+}
+
+Result<std::optional<StoredObject>> SqliteStore::Get(const Reader& reader,
+                                                     std::string_view id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::optional<StoredObject> out;
+  Status read = ReadTxn([&]() -> Status {
+    ASSIGN_OR_RETURN(out, LatestLocked(id));
+    if (!out || reader.system()) return Status::Ok();
+    ASSIGN_OR_RETURN(auto guard, GuardLocked(reader));
+    ASSIGN_OR_RETURN(out, guard->Show(std::move(*out)));
     return Status::Ok();
-  }();
-  Status end = Run(commit_.get(), "cannot read");
-  RETURN_IF_ERROR(s);
-  RETURN_IF_ERROR(end);
+  });
+  RETURN_IF_ERROR(read);
   return out;
 }
 
-Status SqliteStore::Scan(const Query& query,
+Result<std::vector<StoredObject>> SqliteStore::Versions(const Reader& reader,
+                                                        std::string_view id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<StoredObject> out;
+  Status read = ReadTxn([&]() -> Status {
+    std::vector<StoredObject> all;
+    RETURN_IF_ERROR(VersionsLocked(id, &all));
+    if (reader.system()) {
+      out = std::move(all);
+      return Status::Ok();
+    }
+    if (all.empty()) return Status::Ok();
+    ASSIGN_OR_RETURN(auto guard, GuardLocked(reader));
+    for (StoredObject& o : all) {
+      ASSIGN_OR_RETURN(auto shown, guard->Show(std::move(o)));
+      if (shown) out.push_back(std::move(*shown));
+    }
+    return Status::Ok();
+  });
+  RETURN_IF_ERROR(read);
+  return out;
+}
+
+Status SqliteStore::Scan(const Reader& reader, const Query& query,
                          const std::function<bool(const StoredObject&)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   // One read transaction: the whole scan sees one snapshot, even while other
   // processes commit.
-  RETURN_IF_ERROR(Run(begin_read_.get(), "cannot read"));
-  Status s = ScanLocked(query, fn);
-  Status end = Run(commit_.get(), "cannot read");
-  RETURN_IF_ERROR(s);
-  return end;
+  return ReadTxn([&]() -> Status {
+    if (reader.system()) return ScanLocked(query, fn);
+    if (query.limit == 0) return Status::Ok();
+    ASSIGN_OR_RETURN(auto guard, GuardLocked(reader));
+    Query all = query;
+    all.limit = -1;  // the limit counts what the reader sees
+    int64_t remaining = query.limit;
+    Status inner;
+    RETURN_IF_ERROR(ScanLocked(all, [&](const StoredObject& o) {
+      auto shown = guard->Show(o);
+      if (!shown.ok()) {
+        inner = shown.status();
+        return false;
+      }
+      if (!*shown) return true;
+      if (!fn(**shown)) return false;
+      return !(remaining > 0 && --remaining == 0);
+    }));
+    return inner;
+  });
 }
 
 Status SqliteStore::ScanLocked(
@@ -1146,14 +1281,35 @@ Status SqliteStore::ScanCandidates(
   return Status::Ok();
 }
 
-Result<StoreStats> SqliteStore::Stats() {
+Result<StoreStats> SqliteStore::Stats(const Reader& reader) {
   std::lock_guard<std::mutex> lock(mu_);
   StoreStats stats;
-  RETURN_IF_ERROR(Run(begin_read_.get(), "cannot read"));
-  Status s = StatsLocked(&stats);
-  Status end = Run(commit_.get(), "cannot read");
-  RETURN_IF_ERROR(s);
-  RETURN_IF_ERROR(end);
+  Status read = ReadTxn([&]() -> Status {
+    if (reader.system()) return StatsLocked(&stats);
+    // Counts never count what the reader may not see: walk the latest
+    // versions through the policy.
+    ASSIGN_OR_RETURN(auto guard, GuardLocked(reader));
+    Status inner;
+    Query every;
+    every.latest_only = false;
+    RETURN_IF_ERROR(ScanLocked(every, [&](const StoredObject& o) {
+      auto shown = guard->Show(o);
+      if (!shown.ok()) {
+        inner = shown.status();
+        return false;
+      }
+      if (*shown) {
+        ++stats.versions;
+        if (o.latest) {
+          ++stats.objects;
+          ++stats.latest_by_type[o.type];
+        }
+      }
+      return true;
+    }));
+    return inner;
+  });
+  RETURN_IF_ERROR(read);
   return stats;
 }
 

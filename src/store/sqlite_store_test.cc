@@ -169,19 +169,20 @@ class SqliteStoreTest : public ::testing::Test {
     return r.ok() ? *r : std::vector<PutOutcome>{};
   }
   std::optional<StoredObject> MustGet(std::string_view id) {
-    Result<std::optional<StoredObject>> r = store_->Get(id);
+    Result<std::optional<StoredObject>> r = store_->Get(Reader::System(), id);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : std::nullopt;
   }
   std::vector<StoredObject> MustVersions(std::string_view id) {
-    Result<std::vector<StoredObject>> r = store_->Versions(id);
+    Result<std::vector<StoredObject>> r =
+        store_->Versions(Reader::System(), id);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : std::vector<StoredObject>{};
   }
   // "id@modified" of each match, in scan order.
   std::vector<std::string> ScanKeys(const Query& q) {
     std::vector<std::string> keys;
-    Status s = store_->Scan(q, [&](const StoredObject& o) {
+    Status s = store_->Scan(Reader::System(), q, [&](const StoredObject& o) {
       keys.push_back(o.id + "@" + o.modified);
       return true;
     });
@@ -189,7 +190,7 @@ class SqliteStoreTest : public ::testing::Test {
     return keys;
   }
   StoreStats MustStats() {
-    Result<StoreStats> r = store_->Stats();
+    Result<StoreStats> r = store_->Stats(Reader::System());
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : StoreStats{};
   }
@@ -298,9 +299,10 @@ TEST_F(SqliteStoreTest, GetAndVersionsOfUnknownOrMalformedIds) {
   EXPECT_FALSE(MustGet(IndicatorId(9)).has_value());
   EXPECT_TRUE(MustVersions(IndicatorId(9)).empty());
   EXPECT_FALSE(MustGet("malware--" + Uuid(9)).has_value());  // unknown type
-  Result<std::optional<StoredObject>> bad = store_->Get("indicator--nope");
+  Result<std::optional<StoredObject>> bad =
+      store_->Get(Reader::System(), "indicator--nope");
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->Versions("nope").status().code(),
+  EXPECT_EQ(store_->Versions(Reader::System(), "nope").status().code(),
             StatusCode::kInvalidArgument);
 }
 
@@ -470,9 +472,10 @@ TEST_F(ScanTest, LimitSpansTypesAndCallbackStops) {
   EXPECT_TRUE(ScanKeys(q).empty());
 
   int calls = 0;
-  ASSERT_TRUE(
-      store_->Scan(Query{}, [&](const StoredObject&) { return ++calls < 2; })
-          .ok());
+  ASSERT_TRUE(store_
+                  ->Scan(Reader::System(), Query{},
+                         [&](const StoredObject&) { return ++calls < 2; })
+                  .ok());
   EXPECT_EQ(calls, 2);
 }
 
@@ -813,10 +816,12 @@ TEST_P(ModelTest, RandomBatchesAndQueriesMatchTheModel) {
       want.push_back(fmt::format("{}@{}@{}", r->id, r->modified, r->added));
     }
     std::vector<std::string> got;
-    Status s = store_->Scan(query, [&](const StoredObject& o) {
-      got.push_back(fmt::format("{}@{}@{}", o.id, o.modified, o.added.micros));
-      return true;
-    });
+    Status s =
+        store_->Scan(Reader::System(), query, [&](const StoredObject& o) {
+          got.push_back(
+              fmt::format("{}@{}@{}", o.id, o.modified, o.added.micros));
+          return true;
+        });
     ASSERT_TRUE(s.ok()) << s.ToString();
     ASSERT_EQ(got, want) << "query " << q;
   }
@@ -877,11 +882,13 @@ TEST_F(SqliteFileTest, DamagedInvertedListIsCorruption) {
   RawSql(path_, "UPDATE object_labels SET offsets = '[0,x]'");
   Query q;
   q.label = "c2";
-  Status s = store_->Scan(q, [](const StoredObject&) { return true; });
+  Status s = store_->Scan(Reader::System(), q,
+                          [](const StoredObject&) { return true; });
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
   EXPECT_THAT(s.message(), HasSubstr(path_));
   RawSql(path_, "UPDATE object_labels SET offsets = '[7]'");
-  s = store_->Scan(q, [](const StoredObject&) { return true; });
+  s = store_->Scan(Reader::System(), q,
+                   [](const StoredObject&) { return true; });
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
   EXPECT_THAT(s.message(), HasSubstr("row 8"));
 }

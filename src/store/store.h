@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "access/label.h"
+#include "access/principal.h"
 #include "core/status.h"
 #include "core/time.h"
 #include "stix/object.h"
@@ -42,7 +44,36 @@ struct StoredObject {
   std::string modified;  // as written ("" for SCOs)
   Timestamp added;       // when the store accepted this version
   bool latest = false;
-  std::string json;      // canonical JSON, byte for byte as written
+  std::string json;    // canonical JSON, byte for byte as written (for a
+                       // container read by a principal: refs to objects
+                       // they may not see removed, store/visibility.h)
+  std::string access;  // the access label, access::EncodeLabel form
+};
+
+// Who reads. Every read names one, and the access policy judges each object
+// against it (docs/access.md): the invariant that every read path asks the
+// policy is enforced here, in the one place all reads pass.
+//
+// Thread safety: a value; the principal it points to must outlive it.
+class Reader {
+ public:
+  // ncert's own processing (deduplication, matching, migrations): sees
+  // everything. Never for serving a person or a peer.
+  static Reader System() { return Reader(Kind::kSystem, nullptr); }
+  // Nobody authenticated: TLP:CLEAR for the public only.
+  static Reader Public() { return Reader(Kind::kPublic, nullptr); }
+  static Reader As(const access::Principal& who) {
+    return Reader(Kind::kPrincipal, &who);
+  }
+  bool system() const { return kind_ == Kind::kSystem; }
+  // Null for the public (and the system).
+  const access::Principal* principal() const { return who_; }
+
+ private:
+  enum class Kind { kSystem, kPublic, kPrincipal };
+  Reader(Kind kind, const access::Principal* who) : kind_(kind), who_(who) {}
+  Kind kind_;
+  const access::Principal* who_;
 };
 
 struct Query {
@@ -58,8 +89,11 @@ struct StoreStats {
   int64_t objects = 0;   // distinct ids
   int64_t versions = 0;  // rows
   std::map<std::string, int64_t> latest_by_type;
-  int64_t file_bytes = 0;  // 0 where the backend cannot tell
+  int64_t file_bytes = 0;  // 0 where the backend cannot tell, and for every
+                           // reader but the system
 };
+
+class Directory;
 
 class Store {
  public:
@@ -68,21 +102,32 @@ class Store {
   // Writes `objects` in one transaction and returns one outcome per object,
   // in order, once the transaction is durable. An object repeated in the
   // batch is judged against the earlier copy. On error nothing is written.
+  // `labels` (one per object, or none: the empty label, which nobody but the
+  // system may read) say who may see each version.
   virtual Result<std::vector<PutOutcome>> Put(
-      std::span<const stix::Object> objects) = 0;
+      std::span<const stix::Object> objects,
+      std::span<const access::AccessLabel> labels = {}) = 0;
 
-  // The latest version of `id`, or nullopt.
-  virtual Result<std::optional<StoredObject>> Get(std::string_view id) = 0;
+  // The latest version of `id`, or nullopt (also when `reader` may not see
+  // it: a caller cannot tell "hidden" from "absent").
+  virtual Result<std::optional<StoredObject>> Get(const Reader& reader,
+                                                  std::string_view id) = 0;
 
-  // Every stored version of `id`, oldest first (empty if unknown).
-  virtual Result<std::vector<StoredObject>> Versions(std::string_view id) = 0;
+  // Every stored version of `id` that `reader` may see, oldest first.
+  virtual Result<std::vector<StoredObject>> Versions(const Reader& reader,
+                                                     std::string_view id) = 0;
 
-  // Calls `fn` for each match, ordered by (type, id, version); stops early
-  // when `fn` returns false.
-  virtual Status Scan(const Query& query,
+  // Calls `fn` for each match `reader` may see, ordered by (type, id,
+  // version); stops early when `fn` returns false. `limit` counts only what
+  // `reader` sees.
+  virtual Status Scan(const Reader& reader, const Query& query,
                       const std::function<bool(const StoredObject&)>& fn) = 0;
 
-  virtual Result<StoreStats> Stats() = 0;
+  // Counts of what `reader` may see.
+  virtual Result<StoreStats> Stats(const Reader& reader) = 0;
+
+  // Organisations, users, tokens and the audit log (store/directory.h).
+  virtual Directory& directory() = 0;
 };
 
 }  // namespace ncert::store
