@@ -1005,7 +1005,8 @@ class MarkingSet final : public access::MarkingCatalog {
 class SqliteStore::Guard {
  public:
   Guard(SqliteStore* store, const Reader& reader)
-      : policy_(&markings_),
+      : who_(reader.principal()),
+        policy_(&markings_),
         filter_(policy_, reader.principal(),
                 [store](std::string_view id)
                     -> Result<std::optional<access::AccessLabel>> {
@@ -1018,20 +1019,57 @@ class SqliteStore::Guard {
 
   MarkingSet& markings() { return markings_; }
 
-  // The object as `reader` may see it, or nullopt.
-  Result<std::optional<StoredObject>> Show(StoredObject o) {
+  // Calls `fn` with the object as the reader may see it, if at all; returns
+  // what `fn` returned (true when the object was withheld). Copies the row
+  // only when it must redact it.
+  Result<bool> Show(const StoredObject& o,
+                    const std::function<bool(const StoredObject&)>& fn) {
+    if (!VisibilityFilter::DependsOnRefs(o.type)) {
+      // The label alone decides, and many objects share a label: judge each
+      // distinct label once per read.
+      auto it = by_label_.find(o.access);
+      if (it == by_label_.end()) {
+        ASSIGN_OR_RETURN(access::AccessLabel label,
+                         access::DecodeLabel(o.access));
+        it = by_label_.emplace(o.access, policy_.CanSee(who_, label)).first;
+      }
+      return it->second ? fn(o) : true;
+    }
     ASSIGN_OR_RETURN(access::AccessLabel label, access::DecodeLabel(o.access));
-    ASSIGN_OR_RETURN(std::optional<std::string> json,
-                     filter_.Apply(o.type, label, o.json));
-    if (!json) return std::optional<StoredObject>();
-    o.json = std::move(*json);
-    return std::optional<StoredObject>(std::move(o));
+    ASSIGN_OR_RETURN(VisibilityFilter::Verdict v,
+                     filter_.Apply(o.type, label, o.json, &redacted_));
+    switch (v) {
+      case VisibilityFilter::Verdict::kWithhold:
+        return true;
+      case VisibilityFilter::Verdict::kAsIs:
+        return fn(o);
+      case VisibilityFilter::Verdict::kRedacted: {
+        StoredObject copy = o;
+        copy.json = std::move(redacted_);
+        return fn(copy);
+      }
+    }
+    return true;
+  }
+
+  // The object as the reader may see it, or nullopt.
+  Result<std::optional<StoredObject>> Show(StoredObject o) {
+    std::optional<StoredObject> out;
+    ASSIGN_OR_RETURN(bool unused, Show(o, [&](const StoredObject& shown) {
+                       out = shown;
+                       return true;
+                     }));
+    (void)unused;
+    return out;
   }
 
  private:
+  const access::Principal* who_;
   MarkingSet markings_;
   access::Policy policy_;
   VisibilityFilter filter_;
+  std::string redacted_;
+  std::unordered_map<std::string, bool> by_label_;  // label text -> verdict
 };
 
 Result<std::unique_ptr<SqliteStore::Guard>> SqliteStore::GuardLocked(
@@ -1098,14 +1136,16 @@ Status SqliteStore::Scan(const Reader& reader, const Query& query,
     int64_t remaining = query.limit;
     Status inner;
     RETURN_IF_ERROR(ScanLocked(all, [&](const StoredObject& o) {
-      auto shown = guard->Show(o);
-      if (!shown.ok()) {
-        inner = shown.status();
+      bool more = true;
+      auto go_on = guard->Show(o, [&](const StoredObject& shown) {
+        more = fn(shown) && !(remaining > 0 && --remaining == 0);
+        return more;
+      });
+      if (!go_on.ok()) {
+        inner = go_on.status();
         return false;
       }
-      if (!*shown) return true;
-      if (!fn(**shown)) return false;
-      return !(remaining > 0 && --remaining == 0);
+      return more;
     }));
     return inner;
   });
@@ -1293,17 +1333,17 @@ Result<StoreStats> SqliteStore::Stats(const Reader& reader) {
     Query every;
     every.latest_only = false;
     RETURN_IF_ERROR(ScanLocked(every, [&](const StoredObject& o) {
-      auto shown = guard->Show(o);
-      if (!shown.ok()) {
-        inner = shown.status();
-        return false;
-      }
-      if (*shown) {
+      auto shown = guard->Show(o, [&](const StoredObject&) {
         ++stats.versions;
         if (o.latest) {
           ++stats.objects;
           ++stats.latest_by_type[o.type];
         }
+        return true;
+      });
+      if (!shown.ok()) {
+        inner = shown.status();
+        return false;
       }
       return true;
     }));

@@ -44,6 +44,10 @@ void TopLevelRefs(const simdjson::dom::object& o,
 
 }  // namespace
 
+bool VisibilityFilter::DependsOnRefs(std::string_view type) {
+  return IsEdge(type) || IsContainer(type);
+}
+
 Result<bool> VisibilityFilter::CanSeeRef(std::string_view id) {
   if (auto it = ref_cache_.find(std::string(id)); it != ref_cache_.end()) {
     return it->second;
@@ -54,12 +58,12 @@ Result<bool> VisibilityFilter::CanSeeRef(std::string_view id) {
   return visible;
 }
 
-Result<std::optional<std::string>> VisibilityFilter::Apply(
+Result<VisibilityFilter::Verdict> VisibilityFilter::Apply(
     std::string_view type, const access::AccessLabel& label,
-    const std::string& json) {
-  if (!policy_.CanSee(who_, label)) return std::optional<std::string>();
+    const std::string& json, std::string* redacted) {
+  if (!policy_.CanSee(who_, label)) return Verdict::kWithhold;
   if (!IsEdge(type) && !IsContainer(type)) {
-    return std::optional<std::string>(json);
+    return Verdict::kAsIs;
   }
   simdjson::dom::parser parser;
   simdjson::dom::element root;
@@ -75,14 +79,14 @@ Result<std::optional<std::string>> VisibilityFilter::Apply(
     TopLevelRefs(obj, &refs);
     for (std::string_view r : refs) {
       ASSIGN_OR_RETURN(bool ok, CanSeeRef(r));
-      if (!ok) return std::optional<std::string>();
+      if (!ok) return Verdict::kWithhold;
     }
-    return std::optional<std::string>(json);
+    return Verdict::kAsIs;
   }
   // Containers: drop invisible object_refs, keep the rest byte for byte.
   simdjson::dom::array refs;
   if (obj["object_refs"].get_array().get(refs) != simdjson::SUCCESS) {
-    return std::optional<std::string>(json);
+    return Verdict::kAsIs;
   }
   std::vector<std::string_view> kept;
   bool dropped = false;
@@ -96,10 +100,11 @@ Result<std::optional<std::string>> VisibilityFilter::Apply(
       dropped = true;
     }
   }
-  if (!dropped) return std::optional<std::string>(json);
-  if (kept.empty()) return std::optional<std::string>();
+  if (!dropped) return Verdict::kAsIs;
+  if (kept.empty()) return Verdict::kWithhold;
   // Members are already in canonical order; rewrite only object_refs.
-  std::string out = "{";
+  std::string& out = *redacted;
+  out = "{";
   bool first = true;
   for (auto field : obj) {
     if (!first) out += ',';
@@ -118,7 +123,7 @@ Result<std::optional<std::string>> VisibilityFilter::Apply(
     }
   }
   out += '}';
-  return std::optional<std::string>(std::move(out));
+  return Verdict::kRedacted;
 }
 
 }  // namespace ncert::store

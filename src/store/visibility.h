@@ -40,11 +40,20 @@ class VisibilityFilter {
                    LabelLookup lookup)
       : policy_(policy), who_(who), lookup_(std::move(lookup)) {}
 
-  // The JSON the caller may see of an object with this type, label and JSON:
-  // nullopt to withhold it, the same bytes, or a copy with refs removed.
-  Result<std::optional<std::string>> Apply(std::string_view type,
-                                           const access::AccessLabel& label,
-                                           const std::string& json);
+  enum class Verdict {
+    kWithhold,  // the caller may not see it
+    kAsIs,      // the caller sees it byte for byte
+    kRedacted,  // the caller sees `*redacted`: refs removed
+  };
+  // What the caller may see of an object with this type, label and JSON.
+  // Copies nothing unless it redacts (reads of many objects stay cheap).
+  Result<Verdict> Apply(std::string_view type, const access::AccessLabel& label,
+                        const std::string& json, std::string* redacted);
+
+  // Whether what `type` discloses depends on the objects it refers to
+  // (relationships, sightings, containers); for other types the label alone
+  // decides.
+  static bool DependsOnRefs(std::string_view type);
 
   // Whether the caller may see the latest version of `id` (true when ncert
   // does not hold it). Cached.

@@ -53,15 +53,16 @@ TEST_F(VisibilityTest, Regression_OpenCti11496_RelationshipToRedIsWithheld) {
   std::string rel =
       std::string(R"({"relationship_type":"indicates","source_ref":")") + kRed +
       R"(","target_ref":")" + kGreen + R"(","type":"relationship"})";
-  auto r = f.Apply("relationship", green_label_, rel);
+  std::string red;
+  auto r = f.Apply("relationship", green_label_, rel, &red);
   ASSERT_TRUE(r.ok());
-  EXPECT_FALSE(r->has_value());
+  EXPECT_EQ(*r, VisibilityFilter::Verdict::kWithhold);
   std::string rel2 =
       std::string(R"({"relationship_type":"uses","source_ref":")") + kUnknown +
       R"(","target_ref":")" + kGreen + R"(","type":"relationship"})";
-  auto r2 = f.Apply("relationship", green_label_, rel2);
-  ASSERT_TRUE(r2.ok() && r2->has_value());
-  EXPECT_EQ(**r2, rel2);
+  auto r2 = f.Apply("relationship", green_label_, rel2, &red);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(*r2, VisibilityFilter::Verdict::kAsIs);
 }
 
 // OpenCTI #6785: restricted names showed through a container's listing.
@@ -69,27 +70,32 @@ TEST_F(VisibilityTest, Regression_OpenCti6785_ReportRefsAreRedacted) {
   auto f = Filter();
   std::string report = std::string(R"({"name":"r","object_refs":[")") + kRed +
                        R"(",")" + kGreen + R"("],"type":"report"})";
-  auto r = f.Apply("report", green_label_, report);
-  ASSERT_TRUE(r.ok() && r->has_value());
-  EXPECT_EQ(**r, std::string(R"({"name":"r","object_refs":[")") + kGreen +
-                     R"("],"type":"report"})");
-  EXPECT_EQ((*r)->find(kRed), std::string::npos);
+  std::string shown;
+  auto r = f.Apply("report", green_label_, report, &shown);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, VisibilityFilter::Verdict::kRedacted);
+  EXPECT_EQ(shown, std::string(R"({"name":"r","object_refs":[")") + kGreen +
+                       R"("],"type":"report"})");
+  EXPECT_EQ(shown.find(kRed), std::string::npos);
   std::string only_red = std::string(R"({"name":"r","object_refs":[")") + kRed +
                          R"("],"type":"report"})";
-  auto withheld = f.Apply("report", green_label_, only_red);
+  auto withheld = f.Apply("report", green_label_, only_red, &shown);
   ASSERT_TRUE(withheld.ok());
-  EXPECT_FALSE(withheld->has_value());
+  EXPECT_EQ(*withheld, VisibilityFilter::Verdict::kWithhold);
   EXPECT_EQ(lookups_, 2);  // the verdict on kRed was cached
 }
 
 TEST_F(VisibilityTest, OwnLabelFirst) {
   auto f = Filter();
   access::AccessLabel red = labels_[kRed];
-  auto r = f.Apply("indicator", red, R"({"type":"indicator"})");
+  std::string unused;
+  auto r = f.Apply("indicator", red, R"({"type":"indicator"})", &unused);
   ASSERT_TRUE(r.ok());
-  EXPECT_FALSE(r->has_value());
-  auto g = f.Apply("indicator", green_label_, R"({"type":"indicator"})");
-  ASSERT_TRUE(g.ok() && g->has_value());
+  EXPECT_EQ(*r, VisibilityFilter::Verdict::kWithhold);
+  auto g =
+      f.Apply("indicator", green_label_, R"({"type":"indicator"})", &unused);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(*g, VisibilityFilter::Verdict::kAsIs);
 }
 
 }  // namespace
