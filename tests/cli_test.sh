@@ -137,5 +137,62 @@ expect_exit 2 "pattern match invalid pattern" -- "$NCERT" pattern match "[file:n
 expect_exit 2 "pattern match invalid input" -- "$NCERT" pattern match "[file:name = 'x']" scripts/demo-data/partner-feed-with-errors.json
 expect_exit 2 "pattern match missing file" -- "$NCERT" pattern match "[file:name = 'x']" "$T/nope.json"
 
+# --- access: principals, sharing, tokens, audit ------------------------------
+A="$T/access.db"
+expect_exit 0 "org add" -- "$NCERT" --db "$A" --json org add "Kanto Electric" --type critical-infrastructure --sector electric-power
+expect_eq "$(json_get "$T/out" "d['id'], d['sectors']")" "2 ['electric-power']" "org add --json"
+expect_exit 0 "org add gas" -- "$NCERT" --db "$A" org add "Chubu Gas" --type critical-infrastructure --sector gas
+expect_exit 2 "org add bad type" -- "$NCERT" --db "$A" org add "X" --type bank
+expect_exit 1 "org add twice" -- "$NCERT" --db "$A" org add "Chubu Gas"
+expect_grep "$T/err" "already exists" "duplicate org named"
+expect_exit 0 "user add" -- "$NCERT" --db "$A" user add sato --org "Kanto Electric" --role member
+expect_exit 0 "user add gas" -- "$NCERT" --db "$A" user add suzuki --org "Chubu Gas" --role member
+expect_exit 0 "user add sensor" -- "$NCERT" --db "$A" user add probe --org "Chubu Gas" --role sensor
+expect_exit 1 "user add unknown org" -- "$NCERT" --db "$A" user add x --org "Nowhere"
+expect_exit 1 "member may not add orgs" -- "$NCERT" --db "$A" --as sato org add "Rogue"
+expect_grep "$T/err" "needs the admin role" "admin check explained"
+expect_exit 0 "org list" -- "$NCERT" --db "$A" --json org list
+expect_eq "$(json_get "$T/out" "len(d)")" "3" "three orgs (the CERT and two members)"
+# Kanto Electric shares an incident TLP:AMBER with its sector.
+expect_exit 0 "ingest as member" -- "$NCERT" --db "$A" --as sato --json ingest --tlp amber --share-with sector:electric-power scripts/demo-data/kanto-electric-incident.json
+expect_eq "$(json_get "$T/out" "d['new']")" "3" "member's objects stored"
+expect_exit 2 "share with unknown org" -- "$NCERT" --db "$A" --as sato ingest --share-with org:Nowhere scripts/demo-data/kanto-electric-incident.json
+expect_exit 1 "sensor may not ingest knowledge" -- "$NCERT" --db "$A" --as probe ingest scripts/demo-data/kanto-electric-incident.json
+IND=indicator--e2ee4d0d-b6d5-4eda-ac76-db83d94b9ce9
+NOTE=note--908db807-6a13-4c55-80c6-d8cb50dc8a77
+expect_exit 0 "owner sees its indicator" -- "$NCERT" --db "$A" --as sato get $IND
+expect_exit 0 "the CERT sees what members share" -- "$NCERT" --db "$A" get $NOTE
+expect_exit 1 "gas company does not see electric AMBER" -- "$NCERT" --db "$A" --as suzuki get $IND
+expect_grep "$T/err" "no object" "hidden looks absent"
+expect_exit 0 "gas company counts" -- "$NCERT" --db "$A" --as suzuki --json stats
+expect_eq "$(json_get "$T/out" "d['objects']")" "0" "counts never count invisible objects"
+expect_exit 0 "gas company export" -- "$NCERT" --db "$A" --as suzuki export
+expect_eq "$(json_get "$T/out" "len(d['objects'])")" "0" "export is filtered"
+expect_exit 0 "gas company query" -- "$NCERT" --db "$A" --as suzuki --json query
+expect_eq "$(json_get "$T/out" "d['count']")" "0" "query is filtered"
+expect_exit 1 "unknown --as user" -- "$NCERT" --db "$A" --as nobody stats
+# Tokens: created once, used, revoked.
+expect_exit 0 "token create" -- "$NCERT" --db "$A" --json token create --user suzuki --days 1 --note test
+TOKEN=$(json_get "$T/out" "d['token']")
+TID=$(json_get "$T/out" "d['id']")
+expect_exit 0 "token works" -- "$NCERT" --db "$A" --token "$TOKEN" --json stats
+expect_exit 0 "token via NCERT_TOKEN" -- env NCERT_TOKEN="$TOKEN" "$NCERT" --db "$A" stats
+expect_grep "$T/out" "visible to suzuki" "token acts as its user"
+expect_exit 0 "token list" -- "$NCERT" --db "$A" token list
+if grep -q "$TOKEN" "$T/out"; then bad "token list shows a secret"; else ok; fi
+expect_exit 1 "wrong secret" -- "$NCERT" --db "$A" --token "${TOKEN%?}x" stats
+expect_grep "$T/err" "invalid token" "wrong secret refused"
+expect_exit 0 "token revoke" -- "$NCERT" --db "$A" token revoke "$TID"
+expect_exit 1 "revoked token" -- "$NCERT" --db "$A" --token "$TOKEN" stats
+expect_grep "$T/err" "revoked" "revocation explained"
+# The audit log saw all of it, and notices tampering.
+expect_exit 0 "audit show" -- "$NCERT" --db "$A" --json audit show --user suzuki
+expect_eq "$(json_get "$T/out" "len(d) >= 4")" "True" "audit has the member's reads"
+expect_exit 0 "audit verify" -- "$NCERT" --db "$A" --json audit verify
+expect_eq "$(json_get "$T/out" "d['ok']")" "True" "audit log intact"
+sqlite3 "$A" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET result = 'ok 0 objects' WHERE seq = 5;"
+expect_exit 1 "audit verify after an edit" -- "$NCERT" --db "$A" audit verify
+expect_grep "$T/out" "BROKEN at entry 5" "edited entry named"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
