@@ -171,6 +171,12 @@ expect_eq "$(json_get "$T/out" "len(d['objects'])")" "0" "export is filtered"
 expect_exit 0 "gas company query" -- "$NCERT" --db "$A" --as suzuki --json query
 expect_eq "$(json_get "$T/out" "d['count']")" "0" "query is filtered"
 expect_exit 1 "unknown --as user" -- "$NCERT" --db "$A" --as nobody stats
+# An ACS 3.0 marking (CISA-style) keeps its meaning: classification S needs
+# secret clearance even on a TLP:GREEN indicator.
+expect_exit 0 "ingest an ACS 3.0 marked bundle" -- "$NCERT" --db "$A" ingest tests/fixtures/acs3-secret-green.json
+expect_exit 0 "user with secret clearance" -- "$NCERT" --db "$A" user add kato --org "Chubu Gas" --clearance secret
+expect_exit 0 "cleared member sees it" -- "$NCERT" --db "$A" --as kato get indicator--0b3c1c3e-2b0e-4b7a-9f1a-5d2c3e4f5a6b
+expect_exit 1 "uncleared member does not" -- "$NCERT" --db "$A" --as suzuki get indicator--0b3c1c3e-2b0e-4b7a-9f1a-5d2c3e4f5a6b
 # Tokens: created once, used, revoked.
 expect_exit 0 "token create" -- "$NCERT" --db "$A" --json token create --user suzuki --days 1 --note test
 TOKEN=$(json_get "$T/out" "d['token']")

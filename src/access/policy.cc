@@ -37,18 +37,27 @@ bool IsRecipient(const Principal& who, const Distribution& d) {
 
 }  // namespace
 
-bool Policy::HasUnknownMarking(const AccessLabel& label) const {
+MarkingEffect Policy::Effects(const AccessLabel& label) const {
+  MarkingEffect out;
   for (const auto& m : label.markings) {
-    if (catalog_ == nullptr || !catalog_->IsKnown(m)) return true;
+    const MarkingEffect* e = catalog_ ? catalog_->Find(m) : nullptr;
+    if (e == nullptr) {
+      out.owner_only = true;
+      continue;
+    }
+    out.clearance = std::max(out.clearance, e->clearance);
+    out.owner_only = out.owner_only || e->owner_only;
   }
-  return false;
+  return out;
 }
 
 Decision Policy::Check(const Principal* who, const AccessLabel& label) const {
   const Distribution& d = label.distribution;
+  const MarkingEffect marks = Effects(label);
+  const Clearance needed = std::max(label.clearance, marks.clearance);
   if (who == nullptr) {
-    if (label.tlp == stix::Tlp::kClear && label.clearance == 0 &&
-        !HasUnknownMarking(label) && (d.empty() || d.everyone)) {
+    if (label.tlp == stix::Tlp::kClear && needed == 0 && !marks.owner_only &&
+        (d.empty() || d.everyone)) {
       return {true, "TLP:CLEAR, public"};
     }
     return {false, "not public"};
@@ -56,13 +65,15 @@ Decision Policy::Check(const Principal* who, const AccessLabel& label) const {
   if (!RoleReadsObjects(who->user.role)) {
     return {false, "role reads no objects"};
   }
-  if (who->user.clearance < label.clearance) {
+  if (who->user.clearance < needed) {
     return {false, "clearance too low"};
   }
   if (label.owner_org != 0 && label.owner_org == who->org.id) {
     return {true, "own organisation"};
   }
-  if (HasUnknownMarking(label)) return {false, "unknown marking: owner only"};
+  if (marks.owner_only) {
+    return {false, "a marking restricts it to its owner (or is unknown)"};
+  }
   if (!label.tlp) {
     return IsRecipient(*who, d) ? Decision{true, "recipient (no TLP)"}
                                 : Decision{false, "not a recipient (no TLP)"};

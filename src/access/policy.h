@@ -8,8 +8,10 @@
 //     everyone, the owner's organisation included (clearance is law, not a
 //     sharing choice).
 //  3. The owner's organisation always sees its own objects.
-//  4. An object with a marking the catalog does not know is seen by the
-//     owner only.
+//  4. An object with a marking the catalog does not know, or one that
+//     restricts to the owner (ACS 3.0 access privileges ncert cannot map), is
+//     seen by the owner only; a marking's classification raises the
+//     clearance rule 2 asks for.
 //  5. TLP and distribution, both of which must allow:
 //       CLEAR        anyone (public); a non-empty distribution narrows it
 //       GREEN        any registered organisation; a non-empty distribution
@@ -31,6 +33,7 @@
 #include <string>
 
 #include "access/label.h"
+#include "access/marking_effect.h"
 #include "access/principal.h"
 
 namespace ncert::access {
@@ -40,12 +43,14 @@ struct Decision {
   const char* reason = "";  // a static phrase, for audit and --explain
 };
 
-// The non-TLP marking definitions ncert holds (statements, terms of use).
-// They restrict nobody; a marking not in the catalog is unknown.
+// The non-TLP marking definitions ncert holds and what each means
+// (access/marking_effect.h). A marking not in the catalog is unknown.
 class MarkingCatalog {
  public:
   virtual ~MarkingCatalog() = default;
-  virtual bool IsKnown(std::string_view marking_id) const = 0;
+  // The effect of the marking with this id, or null if ncert does not hold
+  // its definition.
+  virtual const MarkingEffect* Find(std::string_view marking_id) const = 0;
 };
 
 class Policy {
@@ -61,7 +66,9 @@ class Policy {
   }
 
  private:
-  bool HasUnknownMarking(const AccessLabel& label) const;
+  // The combined effect of the label's markings; an unknown one is
+  // owner-only.
+  MarkingEffect Effects(const AccessLabel& label) const;
   const MarkingCatalog* catalog_;
 };
 

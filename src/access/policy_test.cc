@@ -245,9 +245,14 @@ TEST(PolicyTest, LeakMatrix) {
 
 class OneMarking : public MarkingCatalog {
  public:
-  bool IsKnown(std::string_view id) const override {
-    return id == "marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168";
+  const MarkingEffect* Find(std::string_view id) const override {
+    return id == "marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168"
+               ? &statement_
+               : nullptr;
   }
+
+ private:
+  MarkingEffect statement_;
 };
 
 TEST(PolicyTest, UnknownMarkingIsOwnerOnlyKnownMarkingRestrictsNobody) {
@@ -320,6 +325,70 @@ TEST(PolicyTest, ClearanceBindsTheOwnerToo) {
   EXPECT_FALSE(policy.CanSee(&uncleared, l));
   Principal cleared = MakeCaller(Rel::kOwner, Role::kMember, 2);
   EXPECT_TRUE(policy.CanSee(&cleared, l));
+}
+
+// ACS 3.0 markings as CISA-style bundles carry them (the shape of
+// extension-definition--3a65884d-…: access_privilege, control_set).
+std::string Acs(std::string_view classification, std::string_view orgs) {
+  return fmt::format(
+      R"({{"type":"marking-definition","spec_version":"2.1",)"
+      R"("id":"marking-definition--75ad3822-3fbe-4de8-ac94-f02f01bf778b",)"
+      R"("created":"2021-08-14T01:08:09.163Z","extensions":{{"{}":{{)"
+      R"("extension_type":"property-extension",)"
+      R"("identifier":"isa:guide.19001.ACS3-e0c28f68-5570-434a-9764-3e8498f0a59a",)"
+      R"("policy_reference":"urn:isa:policy:acs:ns:v3.0?privdefault=deny&sharedefault=deny",)"
+      R"("access_privilege":[{{"privilege_action":"CISAUSES","privilege_scope":{{)"
+      R"("permitted_nationalities":["ALL"],"permitted_organizations":[{}],)"
+      R"("shareability":["ALL"],"entity":["ALL"]}},"rule_effect":"permit"}}],)"
+      R"("further_sharing":[{{"sharing_scope":["USA.USG"],"rule_effect":"permit"}}],)"
+      R"("control_set":{{"classification":"{}","formal_determination":["FOUO","AIS"]}}}}}}}})",
+      kAcs3ExtensionId, orgs, classification);
+}
+
+TEST(MarkingEffectTest, ReadsAcs3) {
+  EXPECT_EQ(MarkingEffectOf(Acs("U", R"("ALL")")), (MarkingEffect{0, false}));
+  EXPECT_EQ(MarkingEffectOf(Acs("S", R"("ALL")")), (MarkingEffect{2, false}));
+  EXPECT_EQ(MarkingEffectOf(Acs("TS", R"("ALL")")), (MarkingEffect{3, false}));
+  // Named parties ncert cannot map: the owner only.
+  EXPECT_TRUE(MarkingEffectOf(Acs("U", R"("USA.USG")")).owner_only);
+  // A classification ncert does not know: deny.
+  EXPECT_TRUE(MarkingEffectOf(Acs("X", R"("ALL")")).owner_only);
+  // Statements restrict nobody; broken JSON restricts to the owner.
+  EXPECT_EQ(MarkingEffectOf(
+                R"({"type":"marking-definition","definition_type":"statement",)"
+                R"("definition":{"statement":"Copyright MITRE"}})"),
+            MarkingEffect{});
+  EXPECT_TRUE(MarkingEffectOf("{oops").owner_only);
+}
+
+class AcsCatalog : public MarkingCatalog {
+ public:
+  explicit AcsCatalog(MarkingEffect e) : e_(e) {}
+  const MarkingEffect* Find(std::string_view) const override { return &e_; }
+
+ private:
+  MarkingEffect e_;
+};
+
+TEST(PolicyTest, AcsClassificationRaisesClearanceForEveryone) {
+  AcsCatalog secret(MarkingEffectOf(Acs("S", R"("ALL")")));
+  Policy policy(&secret);
+  AccessLabel l;
+  l.tlp = Tlp::kGreen;
+  l.owner_org = kIdOwnerOrg;
+  l.markings = {"marking-definition--75ad3822-3fbe-4de8-ac94-f02f01bf778b"};
+  Principal uncleared = MakeCaller(Rel::kOutsider, Role::kMember, 1);
+  Principal cleared = MakeCaller(Rel::kOutsider, Role::kMember, 2);
+  Principal owner_uncleared = MakeCaller(Rel::kOwner, Role::kMember, 0);
+  EXPECT_FALSE(policy.CanSee(&uncleared, l));
+  EXPECT_TRUE(policy.CanSee(&cleared, l));
+  EXPECT_FALSE(policy.CanSee(&owner_uncleared, l));
+  EXPECT_FALSE(policy.CanSee(nullptr, l));
+  AcsCatalog narrow(MarkingEffectOf(Acs("U", R"("USA.USG")")));
+  Policy narrow_policy(&narrow);
+  Principal owner = MakeCaller(Rel::kOwner, Role::kMember, 0);
+  EXPECT_TRUE(narrow_policy.CanSee(&owner, l));
+  EXPECT_FALSE(narrow_policy.CanSee(&cleared, l));
 }
 
 TEST(LabelTest, EncodeDecodeRoundTrip) {

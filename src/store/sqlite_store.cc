@@ -990,16 +990,23 @@ Status SqliteStore::VersionsLocked(std::string_view id,
   return Status::Ok();
 }
 
-// The marking definitions held, as the policy's catalog.
+// The marking definitions held and what each means, as the policy's
+// catalog.
 class MarkingSet final : public access::MarkingCatalog {
  public:
-  void Add(std::string id) { ids_.push_back(std::move(id)); }
-  bool IsKnown(std::string_view id) const override {
-    return std::find(ids_.begin(), ids_.end(), id) != ids_.end();
+  void Add(std::string id, access::MarkingEffect effect) {
+    markings_.emplace_back(std::move(id), effect);
+  }
+  const access::MarkingEffect* Find(std::string_view id) const override {
+    for (const auto& [m, effect] : markings_) {
+      if (m == id) return &effect;
+    }
+    return nullptr;
   }
 
  private:
-  std::vector<std::string> ids_;  // few: a linear search is fastest
+  // Few: a linear search is fastest.
+  std::vector<std::pair<std::string, access::MarkingEffect>> markings_;
 };
 
 class SqliteStore::Guard {
@@ -1078,7 +1085,7 @@ Result<std::unique_ptr<SqliteStore::Guard>> SqliteStore::GuardLocked(
   Query q;
   q.types = {"marking-definition"};
   RETURN_IF_ERROR(ScanLocked(q, [&](const StoredObject& o) {
-    guard->markings().Add(o.id);
+    guard->markings().Add(o.id, access::MarkingEffectOf(o.json));
     return true;
   }));
   return guard;
