@@ -49,7 +49,7 @@ command -v python3 >/dev/null || die "python3 not found"
 now() { date +%s.%N; }
 elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$1" "$2"; }
 rate() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.0f}')" "$1" "$2"; }
-size() { local total=0 f; for f in "$@"; do [[ -f "$f" ]] && total=$((total + $(stat -c %s "$f"))); done; echo "$total"; }
+size() { local total=0 f; for f in "$@"; do [[ -f "$f" ]] && total=$((total + $(stat -L -c %s "$f"))); done; echo "$total"; }
 fresh() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
 json_field() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 
