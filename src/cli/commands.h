@@ -20,6 +20,8 @@ void AddAdminCommands(CLI::App& app, Context& ctx, int* exit_code);
 void AddPatternCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddSimCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddDemoCommand(CLI::App& app, Context& ctx, int* exit_code);
+// exercise start|status|questions|answer|score.
+void AddExerciseCommand(CLI::App& app, Context& ctx, int* exit_code);
 
 }  // namespace ncert::cli
 

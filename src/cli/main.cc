@@ -90,6 +90,7 @@ int Main(int argc, char** argv) {
   AddPatternCommand(app, ctx, &exit_code);
   AddSimCommand(app, ctx, &exit_code);
   AddDemoCommand(app, ctx, &exit_code);
+  AddExerciseCommand(app, ctx, &exit_code);
 
   Status setup;
   app.parse_complete_callback([&] {
