@@ -200,5 +200,27 @@ sqlite3 "$A" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET result = 'o
 expect_exit 1 "audit verify after an edit" -- "$NCERT" --db "$A" audit verify
 expect_grep "$T/out" "BROKEN at entry 5" "edited entry named"
 
+# Exercise mode: injects released over time, answers scored against the truth.
+EX="$T/ex"
+expect_exit 0 "exercise start" -- "$NCERT" --json exercise start iot-surge --team blue --dir "$EX" --seed 3
+expect_eq "$(json_get "$T/out" "d['released']")" "['t00-intel']" "only the first inject at start"
+if [ -e "$EX/inbox/sensors/darknet.pcap" ] || [ -e "$EX/inbox/ground_truth.json" ]; then bad "exercise released too early"; else ok; fi
+expect_exit 1 "exercise start twice" -- "$NCERT" exercise start iot-surge --team blue --dir "$EX"
+expect_exit 2 "exercise unknown scenario" -- "$NCERT" exercise start no-such --team blue --dir "$T/ex2"
+expect_exit 1 "exercise status, no exercise" -- "$NCERT" exercise status --dir "$T/ex3"
+expect_exit 0 "exercise status" -- "$NCERT" --json exercise status --dir "$EX"
+expect_eq "$(json_get "$T/out" "[i['released'] for i in d['injects']][0]")" "True" "status shows released"
+expect_exit 0 "exercise questions" -- "$NCERT" --json exercise questions --dir "$EX" --reveal
+expect_eq "$(json_get "$T/out" "len(d['questions']) >= 4")" "True" "at least 4 questions"
+SURGE=$(json_get "$T/out" "[q for q in d['questions'] if q['id'] == 'surge-start'][0]['expected'][0]")
+expect_exit 0 "exercise answer right" -- "$NCERT" exercise answer surge-start "$SURGE" --dir "$EX"
+expect_exit 0 "exercise answer wrong" -- "$NCERT" exercise answer orgs 999 --dir "$EX"
+expect_exit 2 "exercise unknown question" -- "$NCERT" exercise answer no-such-question 1 --dir "$EX"
+expect_exit 0 "exercise score" -- "$NCERT" --json exercise score --dir "$EX"
+expect_eq "$(json_get "$T/out" "[(q['id'], q['correct']) for q in d['questions'] if q['answered']]")" "[('orgs', False), ('surge-start', True)]" "one right, one wrong"
+expect_eq "$(json_get "$T/out" "d['points']")" "1.0" "score total"
+expect_exit 0 "exercise score (ja)" -- "$NCERT" --lang ja exercise score --dir "$EX"
+expect_grep "$T/out" "正解" "Japanese score"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
