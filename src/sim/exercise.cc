@@ -18,6 +18,7 @@ constexpr char kStateFile[] = "exercise.json";
 constexpr char kSource[] = ".scenario/";
 constexpr char kInbox[] = "inbox/";
 constexpr char kCallFile[] = "calls/call-1.txt";
+constexpr char kParts[] = "parts/";  // under .scenario/: logs split in time
 
 // Writes into `base` under a prefix (the exercise's .scenario/).
 class PrefixOutputDir final : public OutputDir {
@@ -163,6 +164,45 @@ std::string CallText(simdjson::dom::element gt, const Scenario& sc) {
       fmt::arg("when", when), fmt::arg("org", org));
 }
 
+// The time of a log line: Zeek's "ts" (epoch seconds) or the first
+// RFC 3339 date-time in it; nullopt when it has none.
+std::optional<int64_t> LineTimeUs(std::string_view line) {
+  if (StartsWith(line, "{\"ts\":")) {
+    double t = std::strtod(std::string(line.substr(6, 24)).c_str(), nullptr);
+    if (t > 0) return static_cast<int64_t>(t * 1e6);
+  }
+  for (size_t p = line.find("\"20"); p != std::string_view::npos;
+       p = line.find("\"20", p + 1)) {
+    std::string_view v = line.substr(p + 1, 19);
+    if (v.size() == 19 && v[4] == '-' && v[7] == '-' && v[10] == 'T' &&
+        v[13] == ':' && v[16] == ':') {
+      auto t = ParseTimestamp(std::string(v) + "Z");
+      if (t.ok()) return t->micros;
+    }
+  }
+  return std::nullopt;
+}
+
+// Line logs whose first hours are released at T+0 and the rest later.
+bool IsSplitLog(const std::string& f) {
+  return StartsWith(f, "network/zeek/") || f == "network/eve.json" ||
+         f == "endpoint/sysmon.ndjson" || f == "sensors/cowrie.json" ||
+         f == "sensors/dionaea.json" || StartsWith(f, "osint/");
+}
+
+// Offset of the first line at or after `cutoff_us` (logs are in time order).
+size_t SplitOffset(std::string_view data, int64_t cutoff_us) {
+  size_t pos = 0;
+  while (pos < data.size()) {
+    size_t nl = data.find('\n', pos);
+    size_t end = nl == std::string_view::npos ? data.size() : nl + 1;
+    auto t = LineTimeUs(data.substr(pos, end - pos));
+    if (t && *t >= cutoff_us) return pos;
+    pos = end;
+  }
+  return data.size();
+}
+
 }  // namespace
 
 std::string_view QuestionKindName(QuestionKind k) {
@@ -257,18 +297,21 @@ std::vector<Inject> PlanInjects(const std::vector<std::string>& files) {
   std::vector<Inject> plan = {
       {"t00-intel",
        0,
-       "Partner intelligence (STIX), SBOMs, scans, network logs",
-       "パートナーの脅威情報（STIX）、SBOM、スキャン結果、ネットワークログ",
+       "Partner intelligence (STIX), SBOMs, scans, the first hours of the "
+       "logs",
+       "パートナーの脅威情報（STIX）、SBOM、スキャン結果、ログの最初の数時間分",
        {}},
       {"t10-telemetry",
        10,
-       "Endpoint (Sysmon/EDR), IDS alerts, honeypot and darknet sensors",
-       "端末ログ（Sysmon/EDR）、IDS アラート、ハニーポット・ダークネット観測",
+       "The rest of the logs: endpoint (Sysmon/EDR), network and IDS, "
+       "honeypots; the darknet pcap",
+       "残りのログ: 端末（Sysmon/EDR）、ネットワーク・IDS、ハニーポット。"
+       "ダークネットの pcap",
        {}},
       {"t20-reports",
        20,
-       "Incident and damage reports, social media posts",
-       "インシデント報告・被害報告、SNS 投稿",
+       "Incident and damage reports, news, the rest of the posts",
+       "インシデント報告・被害報告、報道、残りの SNS 投稿",
        {}},
       {"t30-call",
        30,
@@ -281,12 +324,17 @@ std::vector<Inject> PlanInjects(const std::vector<std::string>& files) {
         StartsWith(f, "truth/"))
       continue;
     size_t k = 0;
-    if (StartsWith(f, "endpoint/") || StartsWith(f, "sensors/") ||
-        f == "network/eve.json") {
+    if (f.size() > 2 && f.compare(f.size() - 2, 2, "#0") == 0) {
+      plan[0].files.push_back(f);  // the first hours of a log
+      continue;
+    }
+    std::string base = f.substr(0, f.rfind('#'));
+    if (StartsWith(base, "endpoint/") || StartsWith(base, "sensors/") ||
+        StartsWith(base, "network/")) {
       k = 1;
-    } else if (StartsWith(f, "reports/") || f == "osint/posts.ndjson") {
+    } else if (StartsWith(base, "reports/") || StartsWith(base, "osint/")) {
       k = 2;
-    } else if (StartsWith(f, "calls/")) {
+    } else if (StartsWith(base, "calls/")) {
       k = 3;
     }
     plan[k].files.push_back(f);
@@ -334,8 +382,39 @@ Result<ExerciseState> StartExercise(Env& env, Clock& clock, OutputDir& out,
   st.team = options.team;
   st.start = clock.Now();
   st.speed = options.speed;
+  // The first hours of the logs (before the first infection, at most 6)
+  // come with the intelligence at T+0, the rest with the telemetry.
+  int64_t hours = 6;
+  std::optional<Timestamp> first =
+      summary.first_infection ? summary.first_infection : summary.surge_start;
+  if (first) {
+    hours = std::min<int64_t>(
+        hours, (first->micros - scenario.start.micros) / 3600000000LL);
+  }
+  int64_t cutoff_us = scenario.start.micros + hours * 3600000000LL;
   std::vector<std::string> files;
-  for (const OutputFile& f : summary.files) files.push_back(f.path);
+  for (const OutputFile& f : summary.files) {
+    if (hours <= 0 || !IsSplitLog(f.path)) {
+      files.push_back(f.path);
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::string data,
+                     env.ReadFile(root + "/" + kSource + f.path));
+    size_t cut = SplitOffset(data, cutoff_us);
+    if (cut == 0) {  // nothing in the first hours
+      files.push_back(f.path);
+      continue;
+    }
+    std::string_view d(data);
+    RETURN_IF_ERROR(WriteOut(out, std::string(kSource) + kParts + f.path + ".0",
+                             d.substr(0, cut)));
+    if (cut < data.size()) {
+      RETURN_IF_ERROR(WriteOut(
+          out, std::string(kSource) + kParts + f.path + ".1", d.substr(cut)));
+      files.push_back(f.path + "#1");
+    }
+    files.push_back(f.path + "#0");
+  }
   files.push_back(kCallFile);
   st.injects = PlanInjects(files);
   RETURN_IF_ERROR(ReleaseDue(env, out, root, st, st.start).status());
@@ -414,9 +493,25 @@ Result<std::vector<std::string>> ReleaseDue(Env& env, OutputDir& out,
     if (state.IsReleased(in.id) || static_cast<int64_t>(in.minute) * 60 > s)
       continue;
     for (const std::string& f : in.files) {
-      ASSIGN_OR_RETURN(std::string data,
-                       env.ReadFile(root + "/" + kSource + f));
-      RETURN_IF_ERROR(WriteOut(out, kInbox + f, data));
+      size_t hash = f.rfind('#');
+      if (hash == std::string::npos) {
+        ASSIGN_OR_RETURN(std::string data,
+                         env.ReadFile(root + "/" + kSource + f));
+        RETURN_IF_ERROR(WriteOut(out, kInbox + f, data));
+        continue;
+      }
+      // A part of a log: the inbox file grows as the log did.
+      std::string path = f.substr(0, hash);
+      ASSIGN_OR_RETURN(std::string part,
+                       env.ReadFile(root + "/" + kSource + kParts + path + "." +
+                                    f.substr(hash + 1)));
+      std::string data;
+      std::string inbox = root + "/" + kInbox + path;
+      if (f.substr(hash + 1) != "0" && env.Stat(inbox).ok()) {
+        ASSIGN_OR_RETURN(data, env.ReadFile(inbox));
+      }
+      data += part;
+      RETURN_IF_ERROR(WriteOut(out, kInbox + path, data));
     }
     state.released.push_back(in.id);
     done.push_back(in.id);

@@ -40,7 +40,10 @@ struct Inject {
   std::string id;  // "t00-intel", "t10-telemetry", ...
   int minute = 0;  // exercise minute it is released at
   std::string title, title_ja;
-  std::vector<std::string> files;  // relative to .scenario/ and inbox/
+  // Relative to .scenario/ and inbox/; "PATH#0" and "PATH#1" are the first
+  // hours of a log and the rest (.scenario/parts/PATH.0, .1), appended to
+  // inbox/PATH in turn.
+  std::vector<std::string> files;
 };
 
 struct ExerciseAnswer {
@@ -86,9 +89,9 @@ struct ExerciseOptions {
   double speed = 1;  // exercise time runs this many times faster
 };
 
-// The inject schedule for a run's output files (relative paths): ground
-// truth, truth/ and manifest.json are never released; injects without files
-// are dropped.
+// The inject schedule for a run's output files (relative paths, "PATH#0"
+// for the first hours of a log, released at T+0): ground truth, truth/ and
+// manifest.json are never released; injects without files are dropped.
 std::vector<Inject> PlanInjects(const std::vector<std::string>& files);
 
 // Generates `scenario` at demo size into `root`/.scenario (through `out`, an

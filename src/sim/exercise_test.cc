@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/env.h"
@@ -60,12 +61,14 @@ TEST(PlanInjects, SortsFilesIntoTimedInjectsAndNeverReleasesTruth) {
   auto plan = PlanInjects({"stix/a.json", "endpoint/sysmon.ndjson",
                            "sensors/darknet.pcap", "reports/damage.json",
                            "ground_truth.json", "truth/eve.ndjson",
-                           "calls/call-1.txt", "osint/posts.ndjson"});
+                           "calls/call-1.txt", "osint/posts.ndjson",
+                           "network/eve.json#0", "network/eve.json#1"});
   ASSERT_EQ(plan.size(), 4u);
   EXPECT_EQ(plan[0].minute, 0);
-  EXPECT_EQ(plan[0].files, std::vector<std::string>{"stix/a.json"});
+  EXPECT_EQ(plan[0].files,
+            (std::vector<std::string>{"network/eve.json#0", "stix/a.json"}));
   EXPECT_EQ(plan[1].minute, 10);
-  EXPECT_EQ(plan[1].files.size(), 2u);
+  EXPECT_EQ(plan[1].files.size(), 3u);  // with network/eve.json#1
   EXPECT_EQ(plan[2].minute, 20);
   EXPECT_EQ(plan[3].minute, 30);
   for (const Inject& i : plan) {
@@ -81,21 +84,35 @@ TEST_F(ExerciseTest, InjectsAreReleasedAtTheirExerciseTimesAndNotBefore) {
   EXPECT_EQ(st.released, std::vector<std::string>{"t00-intel"});
   EXPECT_TRUE(InInbox("stix/national-cert.json") ||
               std::filesystem::exists(root_ + "/inbox/stix"));
-  EXPECT_FALSE(InInbox("endpoint/sysmon.ndjson"));
+  EXPECT_FALSE(InInbox("sensors/darknet.pcap"));
+  EXPECT_FALSE(InInbox("reports/damage.json"));
   EXPECT_FALSE(InInbox("ground_truth.json"));
+  // The first hours of Sysmon, none of the attack's lines yet.
+  ASSERT_TRUE(InInbox("endpoint/sysmon.ndjson"));
+  auto early = env_->ReadFile(root_ + "/inbox/endpoint/sysmon.ndjson");
+  auto full = env_->ReadFile(root_ + "/.scenario/endpoint/sysmon.ndjson");
+  auto truth = env_->ReadFile(root_ + "/.scenario/truth/sysmon.ndjson");
+  ASSERT_TRUE(early.ok() && full.ok() && truth.ok());
+  EXPECT_GT(early->size(), 0u);
+  EXPECT_LT(early->size(), full->size());
+  EXPECT_EQ(full->compare(0, early->size(), *early), 0);
+  size_t early_lines = std::count(early->begin(), early->end(), '\n');
+  size_t at = truth->find("\"line\":");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GT(std::stoul(truth->substr(at + 7)), early_lines);
   EXPECT_TRUE(std::filesystem::exists(root_ + "/.scenario/ground_truth.json"));
 
   clock_.Advance(10 * kMinute - 1000000);  // T+9:59
   auto r = ReleaseDue(*env_, *out_, root_, st, clock_.Now());
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->empty());
-  EXPECT_FALSE(InInbox("endpoint/sysmon.ndjson"));
+  EXPECT_FALSE(InInbox("sensors/darknet.pcap"));
 
   clock_.Advance(1000000);  // T+10
   r = ReleaseDue(*env_, *out_, root_, st, clock_.Now());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, std::vector<std::string>{"t10-telemetry"});
-  EXPECT_TRUE(InInbox("endpoint/sysmon.ndjson"));
+  EXPECT_TRUE(InInbox("sensors/darknet.pcap"));
   EXPECT_EQ(
       std::filesystem::file_size(root_ + "/inbox/endpoint/sysmon.ndjson"),
       std::filesystem::file_size(root_ + "/.scenario/endpoint/sysmon.ndjson"));
@@ -113,7 +130,9 @@ TEST_F(ExerciseTest, InjectsAreReleasedAtTheirExerciseTimesAndNotBefore) {
   EXPECT_NE(call->find("14"), std::string::npos);           // plants
   EXPECT_NE(call->find("工場"), std::string::npos);
 
-  // Released once only.
+  // The whole log once every part is out; released once only.
+  EXPECT_EQ(*env_->ReadFile(root_ + "/inbox/endpoint/sysmon.ndjson"),
+            *env_->ReadFile(root_ + "/.scenario/endpoint/sysmon.ndjson"));
   r = ReleaseDue(*env_, *out_, root_, st, clock_.Now());
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->empty());
