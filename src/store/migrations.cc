@@ -61,7 +61,7 @@ CREATE TABLE objects (
   valid_from   INTEGER,
   valid_until  INTEGER,
   added_us     INTEGER NOT NULL,
-    latest       INTEGER NOT NULL CHECK (latest IN (0, 1)),
+  latest       INTEGER NOT NULL CHECK (latest IN (0, 1)),
   json         TEXT NOT NULL CHECK (json <> ''),
   access       TEXT NOT NULL DEFAULT ''  -- access/label.h EncodeLabel
 );
