@@ -206,7 +206,7 @@ int RunStatus(Context& ctx, const ExerciseOpts& o) {
                                "{}, speed {}x; exercise time T+{}\n"),
              st.scenario, st.seed, st.team, FormatTimestamp(st.start, 0),
              st.speed, ExTime(now_s));
-  PrintInjects(*&ctx, *l);
+  PrintInjects(ctx, *l);
   fmt::print(ctx.out, fmt::runtime(ja ? "回答 {} 件\n" : "{} answers given\n"),
              st.answers.size());
   return kExitOk;
