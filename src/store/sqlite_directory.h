@@ -1,6 +1,6 @@
 // The SQLite implementation of Directory, on a connection and mutex the
 // knowledge store owns (so an in-memory database works too). Its tables come
-// from the store's migrations (schema 2, docs/storage.md).
+// from the store's migrations (schema 1, docs/storage.md).
 //
 // Thread safety: every method locks `*mu`.
 #ifndef NCERT_STORE_SQLITE_DIRECTORY_H_

@@ -161,7 +161,9 @@ TEST_F(DirectoryTest, TokensAuthenticateUntilRevokedOrExpired) {
       std::string::npos);
   EXPECT_EQ(dir().RevokeToken("nosuchid").code(), StatusCode::kNotFound);
   // Only hashes are stored.
-  for (const auto& rec : *dir().ListTokens()) {
+  auto tokens = dir().ListTokens();
+  ASSERT_TRUE(tokens.ok());
+  for (const auto& rec : *tokens) {
     EXPECT_EQ(rec.hash.find("ncert_"), std::string::npos);
   }
 }

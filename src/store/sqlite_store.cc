@@ -652,9 +652,13 @@ Result<std::vector<PutOutcome>> SqliteStore::Put(
     std::span<const access::AccessLabel> labels) {
   assert((labels.empty() || labels.size() == objects.size()) &&
          "Put needs one label per object, or none");
+  // Labels repeat (one ingest shares everything alike): encode each run of
+  // equal labels once.
   std::vector<std::string> encoded(objects.size());
   for (size_t i = 0; i < labels.size(); ++i) {
-    encoded[i] = access::EncodeLabel(labels[i]);
+    encoded[i] = i > 0 && labels[i] == labels[i - 1]
+                     ? encoded[i - 1]
+                     : access::EncodeLabel(labels[i]);
   }
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<PutOutcome> outcomes;
