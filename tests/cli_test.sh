@@ -219,6 +219,11 @@ expect_exit 2 "exercise unknown question" -- "$NCERT" exercise answer no-such-qu
 expect_exit 0 "exercise score" -- "$NCERT" --json exercise score --dir "$EX"
 expect_eq "$(json_get "$T/out" "[(q['id'], q['correct']) for q in d['questions'] if q['answered']]")" "[('orgs', False), ('surge-start', True)]" "one right, one wrong"
 expect_eq "$(json_get "$T/out" "d['points']")" "1.0" "score total"
+expect_exit 0 "exercise start --speed" -- "$NCERT" exercise start iot-surge --team fast --dir "$T/exfast" --speed 900
+sleep 1  # 15+ exercise minutes
+expect_exit 0 "exercise status after 15+ exercise minutes" -- "$NCERT" --json exercise status --dir "$T/exfast"
+expect_eq "$(json_get "$T/out" "'t10-telemetry' in [i['id'] for i in d['injects'] if i['released']]")" "True" "--speed releases by exercise time"
+if [ -s "$T/exfast/inbox/sensors/darknet.pcap" ]; then ok; else bad "released inject not in the inbox"; fi
 expect_exit 0 "exercise score (ja)" -- "$NCERT" --lang ja exercise score --dir "$EX"
 expect_grep "$T/out" "正解" "Japanese score"
 
