@@ -16,9 +16,7 @@ namespace ncert::cli {
 namespace {
 
 struct IngestCommandOptions {
-  std::vector<std::string> inputs;
-  bool no_warnings = false;
-  int64_t max_issues = 1000;
+  InputOptions in;
   std::string tlp;  // for objects without a TLP marking
   std::vector<std::string>
       share_with;  // org:X sector:S group:G user:U all public
@@ -108,7 +106,7 @@ Result<access::ShareOptions> BuildShare(const IngestCommandOptions& opt,
 }
 
 int RunIngest(Context& ctx, const IngestCommandOptions& opt) {
-  auto files = ExpandInputs(*ctx.env, opt.inputs);
+  auto files = ExpandInputs(*ctx.env, opt.in.inputs);
   if (!files.ok()) return ctx.Fail(files.status());
   auto store = ctx.OpenStore();
   if (!store.ok()) return ctx.Fail(store.status());
@@ -129,7 +127,8 @@ int RunIngest(Context& ctx, const IngestCommandOptions& opt) {
   io.reader.max_depth = ctx.config.max_depth;
   io.batch_size = ctx.config.batch_size;
   ingest::Ingester ingester(*ctx.env, **store, io);
-  IssuePrinter printer(ctx, !opt.no_warnings && !ctx.quiet, opt.max_issues);
+  IssuePrinter printer(ctx, !opt.in.no_warnings && !ctx.quiet,
+                       opt.in.max_issues);
   ProgressBar bar(ctx.err, ctx.clock, "ingest", files->total_bytes,
                   ctx.ShowProgress());
   Timestamp start = ctx.clock->Now();
@@ -186,13 +185,7 @@ void AddIngestCommand(CLI::App& app, Context& ctx, int* exit_code) {
       "ingest",
       "Validate STIX 2.1 content and store it (invalid objects are rejected "
       "with their errors; the valid rest of each file is stored)");
-  cmd->add_option("inputs", opt->inputs, "files or directories")
-      ->required()
-      ->check(CLI::ExistingPath);
-  cmd->add_flag("--no-warnings", opt->no_warnings, "list errors only");
-  cmd->add_option("--max-issues", opt->max_issues,
-                  "list at most this many issues (all are counted)")
-      ->capture_default_str();
+  AddInputOptions(cmd, &opt->in);
   cmd->add_option("--tlp", opt->tlp,
                   "TLP for objects that carry no TLP marking: clear, green, "
                   "amber, amber+strict or red (default: none, read as AMBER)");

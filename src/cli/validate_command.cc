@@ -12,19 +12,18 @@ namespace ncert::cli {
 namespace {
 
 struct ValidateOptions {
-  std::vector<std::string> inputs;
-  bool no_warnings = false;
-  int64_t max_issues = 1000;
+  InputOptions in;
 };
 
 int RunValidate(Context& ctx, const ValidateOptions& opt) {
-  auto files = ExpandInputs(*ctx.env, opt.inputs);
+  auto files = ExpandInputs(*ctx.env, opt.in.inputs);
   if (!files.ok()) return ctx.Fail(files.status());
   stix::ReaderOptions ro;
   ro.max_object_bytes = ctx.config.max_object_bytes;
   ro.max_depth = ctx.config.max_depth;
   stix::StixReader reader(*ctx.env, ro);
-  IssuePrinter printer(ctx, !opt.no_warnings && !ctx.quiet, opt.max_issues);
+  IssuePrinter printer(ctx, !opt.in.no_warnings && !ctx.quiet,
+                       opt.in.max_issues);
   ProgressBar bar(ctx.err, ctx.clock, "validate", files->total_bytes,
                   ctx.ShowProgress());
   int64_t objects = 0;
@@ -65,13 +64,7 @@ void AddValidateCommand(CLI::App& app, Context& ctx, int* exit_code) {
       "validate",
       "Check STIX 2.1 bundles, objects or NDJSON against the specification; "
       "prints each problem as file:pointer: rule: message");
-  cmd->add_option("inputs", opt->inputs, "files or directories")
-      ->required()
-      ->check(CLI::ExistingPath);
-  cmd->add_flag("--no-warnings", opt->no_warnings, "list errors only");
-  cmd->add_option("--max-issues", opt->max_issues,
-                  "list at most this many issues (all are counted)")
-      ->capture_default_str();
+  AddInputOptions(cmd, &opt->in);
   cmd->callback(
       [&ctx, opt, exit_code] { *exit_code = RunValidate(ctx, *opt); });
 }
