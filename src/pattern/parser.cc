@@ -135,21 +135,25 @@ class Parser {
                       &Parser::ParseQualified);
   }
 
-  bool ParseChain(ObsExpr* out, Tok op, ObsExpr::Kind kind,
-                  bool (Parser::*operand)(ObsExpr*)) {
+  // A left-associative chain of `op` over `operand`, at either level
+  // (observation expressions and comparisons): a OP b OP c becomes one node
+  // with three children, and a nested node of the same kind is flattened.
+  template <typename Expr>
+  bool ParseChain(Expr* out, Tok op, typename Expr::Kind kind,
+                  bool (Parser::*operand)(Expr*)) {
     size_t column = tok_.offset;
-    ObsExpr first;
+    Expr first;
     if (!(this->*operand)(&first)) return false;
     if (tok_.kind != op) {
       *out = std::move(first);
       return true;
     }
-    ObsExpr node;
+    Expr node;
     node.kind = kind;
     node.offset = column;
-    auto add = [&](ObsExpr&& e) {
+    auto add = [&](Expr&& e) {
       if (e.kind == kind) {  // (a OR b) OR c: one node
-        for (ObsExpr& c : e.children) node.children.push_back(std::move(c));
+        for (Expr& c : e.children) node.children.push_back(std::move(c));
       } else {
         node.children.push_back(std::move(e));
       }
@@ -158,7 +162,7 @@ class Parser {
     while (tok_.kind == op) {
       Advance();
       if (failed_) return false;
-      ObsExpr next;
+      Expr next;
       if (!(this->*operand)(&next)) return false;
       add(std::move(next));
     }
@@ -361,43 +365,11 @@ class Parser {
   }
 
   bool ParseCmpOr(CmpExpr* out) {
-    return ParseCmpChain(out, Tok::kOr, CmpExpr::Kind::kOr,
-                         &Parser::ParseCmpAnd);
+    return ParseChain(out, Tok::kOr, CmpExpr::Kind::kOr, &Parser::ParseCmpAnd);
   }
   bool ParseCmpAnd(CmpExpr* out) {
-    return ParseCmpChain(out, Tok::kAnd, CmpExpr::Kind::kAnd,
-                         &Parser::ParsePropTest);
-  }
-
-  bool ParseCmpChain(CmpExpr* out, Tok op, CmpExpr::Kind kind,
-                     bool (Parser::*operand)(CmpExpr*)) {
-    size_t column = tok_.offset;
-    CmpExpr first;
-    if (!(this->*operand)(&first)) return false;
-    if (tok_.kind != op) {
-      *out = std::move(first);
-      return true;
-    }
-    CmpExpr node;
-    node.kind = kind;
-    node.offset = column;
-    auto add = [&](CmpExpr&& e) {
-      if (e.kind == kind) {
-        for (CmpExpr& c : e.children) node.children.push_back(std::move(c));
-      } else {
-        node.children.push_back(std::move(e));
-      }
-    };
-    add(std::move(first));
-    while (tok_.kind == op) {
-      Advance();
-      if (failed_) return false;
-      CmpExpr next;
-      if (!(this->*operand)(&next)) return false;
-      add(std::move(next));
-    }
-    *out = std::move(node);
-    return true;
+    return ParseChain(out, Tok::kAnd, CmpExpr::Kind::kAnd,
+                      &Parser::ParsePropTest);
   }
 
   bool ParsePropTest(CmpExpr* out) {
