@@ -377,23 +377,15 @@ class Engine {
     dns_.Add(t, k.Done(), truth);
     if (!eve) return;
     // Suricata logs the same query.
-    Json e;
-    e.Str("timestamp", internal::EveTime(t))
-        .Int("flow_id", FlowId(r))
-        .Str("in_iface", "eth1")
-        .Str("event_type", "dns")
-        .Str("src_ip", FormatIpv4(src))
-        .Int("src_port", sport)
-        .Str("dest_ip", FormatIpv4(resolver))
-        .Int("dest_port", 53)
-        .Str("proto", "UDP")
-        .Raw("dns", Json()
-                        .Str("type", "query")
-                        .Int("id", r.Range(1, 65535))
-                        .Str("rrname", query)
-                        .Str("rrtype", "A")
-                        .Int("tx_id", 0)
-                        .Done());
+    Json e =
+        EveHeader(t, FlowId(r), "eth1", "dns", src, sport, resolver, 53, "UDP");
+    e.Raw("dns", Json()
+                     .Str("type", "query")
+                     .Int("id", r.Range(1, 65535))
+                     .Str("rrname", query)
+                     .Str("rrtype", "A")
+                     .Int("tx_id", 0)
+                     .Done());
     eve_.Add(t, e.Done(), std::move(truth));
   }
   void ZeekHttp(int64_t t, const std::string& uid, uint32_t src, uint16_t sport,
@@ -421,6 +413,23 @@ class Engine {
     http_.Add(t, k.Done(), std::move(truth));
   }
   int64_t FlowId(Rng& r) { return static_cast<int64_t>(r.Next() >> 13); }
+  // The members every Suricata EVE record starts with, in EVE's order.
+  static Json EveHeader(int64_t t, int64_t flow_id, std::string_view iface,
+                        std::string_view event_type, uint32_t src,
+                        int64_t sport, uint32_t dst, int64_t dport,
+                        std::string_view proto) {
+    Json e;
+    e.Str("timestamp", internal::EveTime(t))
+        .Int("flow_id", flow_id)
+        .Str("in_iface", iface)
+        .Str("event_type", event_type)
+        .Str("src_ip", FormatIpv4(src))
+        .Int("src_port", sport)
+        .Str("dest_ip", FormatIpv4(dst))
+        .Int("dest_port", dport)
+        .Str("proto", proto);
+    return e;
+  }
   void EveAlert(int64_t t, uint32_t src, uint16_t sport, uint32_t dst,
                 uint16_t dport, int64_t sid, std::string_view signature,
                 std::string_view category, int severity, std::string truth,
@@ -433,16 +442,8 @@ class Engine {
         .Str("signature", signature)
         .Str("category", category)
         .Int("severity", severity);
-    Json e;
-    e.Str("timestamp", internal::EveTime(t))
-        .Int("flow_id", FlowId(r))
-        .Str("in_iface", "eth1")
-        .Str("event_type", "alert")
-        .Str("src_ip", FormatIpv4(src))
-        .Int("src_port", sport)
-        .Str("dest_ip", FormatIpv4(dst))
-        .Int("dest_port", dport)
-        .Str("proto", "TCP");
+    Json e =
+        EveHeader(t, FlowId(r), "eth1", "alert", src, sport, dst, dport, "TCP");
     if (!app.empty()) e.Str("app_proto", app);
     e.Raw("alert", a.Done());
     eve_.Add(t, e.Done(), std::move(truth));
@@ -674,22 +675,16 @@ void Engine::SendEmail(uint32_t host, int64_t t, bool opened, bool ja) {
   const Sample& s = w_.threat.samples[r.Below(w_.threat.samples.size())];
   uint32_t mx = o.internal_base + 3;
   uint32_t relay = w_.threat.c2_ips[r.Below(w_.threat.c2_ips.size())];
-  Json e;
-  e.Str("timestamp", internal::EveTime(t))
-      .Int("flow_id", FlowId(r))
-      .Str("in_iface", "eth0")
-      .Str("event_type", "smtp")
-      .Str("src_ip", FormatIpv4(relay))
-      .Int("src_port", r.Range(30000, 60000))
-      .Str("dest_ip", FormatIpv4(mx))
-      .Int("dest_port", 25)
-      .Str("proto", "TCP")
-      .Raw("smtp",
-           Json()
-               .Str("helo", "mail." + from_org.domain)
-               .Str("mail_from", "<" + from + ">")
-               .StrList("rcpt_to", {"<" + h.user + "@" + o.domain + ">"})
-               .Done())
+  // Drawn in this order so the output stays what it was.
+  const int64_t flow_id = FlowId(r);
+  const int64_t relay_port = r.Range(30000, 60000);
+  Json e =
+      EveHeader(t, flow_id, "eth0", "smtp", relay, relay_port, mx, 25, "TCP");
+  e.Raw("smtp", Json()
+                    .Str("helo", "mail." + from_org.domain)
+                    .Str("mail_from", "<" + from + ">")
+                    .StrList("rcpt_to", {"<" + h.user + "@" + o.domain + ">"})
+                    .Done())
       .Raw("email", Json()
                         .Str("status", "PARSE_DONE")
                         .StrList("from", {from})
@@ -1142,24 +1137,16 @@ void Engine::Background(int64_t t0) {
              "Chrome/120.0.0.0 Safari/537.36",
              200, 0, rb, "");
     if (nr.Chance(0.3)) {
-      Json e;
-      e.Str("timestamp", internal::EveTime(t))
-          .Int("flow_id", FlowId(nr))
-          .Str("in_iface", "eth1")
-          .Str("event_type", "http")
-          .Str("src_ip", FormatIpv4(h.ip))
-          .Int("src_port", sport)
-          .Str("dest_ip", FormatIpv4(dst))
-          .Int("dest_port", 80)
-          .Str("proto", "TCP")
-          .Raw("http", Json()
-                           .Str("hostname", w_.popular_domains[d])
-                           .Str("url", "/")
-                           .Str("http_method", "GET")
-                           .Str("protocol", "HTTP/1.1")
-                           .Int("status", 200)
-                           .Int("length", rb)
-                           .Done());
+      Json e =
+          EveHeader(t, FlowId(nr), "eth1", "http", h.ip, sport, dst, 80, "TCP");
+      e.Raw("http", Json()
+                        .Str("hostname", w_.popular_domains[d])
+                        .Str("url", "/")
+                        .Str("http_method", "GET")
+                        .Str("protocol", "HTTP/1.1")
+                        .Int("status", 200)
+                        .Int("length", rb)
+                        .Done());
       eve_.Add(t, e.Done(), "");
     }
   }
