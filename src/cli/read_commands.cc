@@ -10,8 +10,9 @@
 namespace ncert::cli {
 namespace {
 
-std::string NameOf(const std::string& json) {
-  simdjson::dom::parser parser;
+// The object's name (or an SCO's value) for listings. `parser` is reused
+// across rows: a fresh one per row would allocate its buffers every time.
+std::string NameOf(simdjson::dom::parser& parser, const std::string& json) {
   simdjson::dom::element el;
   if (parser.parse(json).get(el) != simdjson::SUCCESS) return "";
   std::string_view name;
@@ -151,6 +152,7 @@ int RunQuery(Context& ctx, const QueryOptions& opt) {
   auto session = OpenRead(ctx);
   if (!session.ok()) return ctx.Fail(session.status());
   int64_t n = 0;
+  simdjson::dom::parser parser;  // for the names in the human listing
   bool first = true;
   if (ctx.json) fmt::print(ctx.out, "{{\"objects\":[\n");
   Status s = session->store->Scan(
@@ -162,7 +164,7 @@ int RunQuery(Context& ctx, const QueryOptions& opt) {
           first = false;
         } else {
           fmt::print(ctx.out, "{:<22} {:<60} {:<26} {}\n", o.type, o.id,
-                     o.modified, NameOf(o.json));
+                     o.modified, NameOf(parser, o.json));
         }
         return true;
       });
