@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <charconv>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "access/policy.h"
 #include "core/id.h"
 #include "store/directory.h"
+#include "store/key_filter.h"
 #include "store/migrations.h"
 #include "store/sqlite_directory.h"
 #include "store/visibility.h"
@@ -33,6 +35,9 @@ constexpr int kCacheKib = 128 * 1024;  // page cache per connection
 constexpr int64_t kWalAutocheckpointBytes = int64_t{1} << 30;
 // After a checkpoint the WAL file is cut back to this size.
 constexpr int64_t kJournalSizeLimitBytes = int64_t{64} << 20;
+// A Put of at least this many objects builds the version-key filter (a scan
+// of the id index) if the connection has none yet; smaller Puts probe.
+constexpr size_t kKeyFilterMinBatch = 1000;
 // valid_from / valid_until buckets: micros >> 41 (2^41 us, ~25.5 days).
 constexpr int kValidityBucketShift = 41;
 
@@ -99,7 +104,8 @@ int HexDigit(char c) {
 // An object's key in the objects table besides its interned type.
 struct ObjectKey {
   UuidBytes uuid;
-  bool canonical_id;  // id == type + "--" + FormatUuid(uuid)
+  bool canonical_id;     // id == type + "--" + FormatUuid(uuid)
+  int64_t type_key = 0;  // set inside the write transaction
 };
 
 // Put takes validated objects; an id that is not "type--UUID" of the
@@ -198,7 +204,15 @@ class InternTable {
 
   // The key of `name`, or 0 when it is not stored. Keys start at 1.
   Result<int64_t> Find(std::string_view name) {
-    if (auto it = cache_.find(name); it != cache_.end()) return it->second;
+    // Objects of a batch mostly share their type, creator and markings: a
+    // few recent hits answer most lookups without hashing.
+    for (const Recent& r : recent_) {
+      if (r.key != 0 && r.name == name) return r.key;
+    }
+    if (auto it = cache_.find(name); it != cache_.end()) {
+      Remember(it->first, it->second);
+      return it->second;
+    }
     for (const auto& [pending, key] : pending_) {
       if (pending == name) return key;
     }
@@ -211,7 +225,9 @@ class InternTable {
       return SqliteStatus(db_, rc, fmt::format("cannot read {}", file_));
     }
     int64_t key = sqlite3_column_int64(s, 0);
-    cache_.emplace(name, key);  // committed by someone: valid for ever
+    // Committed by someone: valid for ever.
+    auto [it, inserted] = cache_.emplace(name, key);
+    Remember(it->first, key);
     return key;
   }
 
@@ -240,6 +256,17 @@ class InternTable {
   void Forget() { pending_.clear(); }
 
  private:
+  // A committed entry of cache_ (its name is the map's key, whose storage
+  // never moves: unordered_map nodes are stable).
+  struct Recent {
+    std::string_view name;
+    int64_t key = 0;
+  };
+  void Remember(std::string_view name, int64_t key) {
+    recent_[next_recent_] = {name, key};
+    next_recent_ = (next_recent_ + 1) % recent_.size();
+  }
+
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const {
@@ -252,6 +279,8 @@ class InternTable {
   Stmt insert_;
   std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> cache_;
   std::vector<std::pair<std::string, int64_t>> pending_;
+  std::array<Recent, 4> recent_{};
+  size_t next_recent_ = 0;
 };
 
 // One inverted-list table: collects a Put's (key, pk) entries and writes one
@@ -432,7 +461,7 @@ class SqliteStore final : public Store {
   void RollbackAfter();
 
   Status PutLocked(std::span<const stix::Object> objects,
-                   std::span<const std::string> labels,
+                   std::span<const std::string_view> labels,
                    std::vector<PutOutcome>* outcomes);
   Status PutOne(const stix::Object& o, const ObjectKey& key,
                 std::string_view label, int64_t added, PutOutcome* outcome);
@@ -455,6 +484,9 @@ class SqliteStore final : public Store {
   // Reads row `pk` (kCorruption if a key names a row that is not there).
   Result<StoredObject> RowByPk(int64_t pk, std::string_view type);
   Status MergeRecentIds();
+  // Brings key_filter_ up to date with the file (or builds it for a Put of
+  // `batch` objects); inside the write transaction.
+  Status SyncKeyFilter(size_t batch);
   Status ScanCandidates(const Query& query, const TypeList& types,
                         const std::vector<int64_t>* pks, int64_t min_pk,
                         const std::function<bool(const StoredObject&)>& fn);
@@ -479,9 +511,20 @@ class SqliteStore final : public Store {
   Stmt max_added_, insert_put_, add_counts_;
   Stmt list_types_, first_pk_after_, max_pk_;
   Stmt key_by_pk_, keys_from_pk_, row_by_pk_;
+  Stmt all_ids_, all_recent_ids_;
+  // Version keys this connection knows are stored: every row up to
+  // key_filter_pk_. Null until a large Put builds it.
+  std::unique_ptr<internal::KeyFilter> key_filter_;
+  int64_t key_filter_pk_ = 0;
   // Reused by Put so that a batch costs no per-object allocation.
+  struct SortKey {
+    int64_t type_key;
+    uint64_t uuid_hi, uuid_lo;
+    size_t index;
+    friend auto operator<=>(const SortKey&, const SortKey&) = default;
+  };
   std::vector<ObjectKey> keys_;
-  std::vector<size_t> order_;
+  std::vector<SortKey> order_;
   std::vector<TypeDelta> deltas_;
   int64_t first_pk_ = 0;  // of the Put in progress; 0 before its first insert
   int64_t last_pk_ = 0;
@@ -613,6 +656,8 @@ Status SqliteStore::PrepareStatements() {
        "WHERE pk >= ?1",
        &keys_from_pk_},
       {"SELECT " NCERT_ROW_COLUMNS " FROM objects WHERE pk = ?1", &row_by_pk_},
+      {"SELECT type_key, uuid FROM ids", &all_ids_},
+      {"SELECT type_key, uuid FROM recent_ids", &all_recent_ids_},
   };
   for (const auto& [sql, stmt] : statements) {
     RETURN_IF_ERROR(PrepareOne(sql, stmt));
@@ -645,6 +690,9 @@ void SqliteStore::RollbackAfter() {
   types_.Forget();
   labels_.Forget();
   refs_.Forget();
+  // The filter may hold keys of the rolled-back rows, and their pks will be
+  // handed out again: rebuild it from the file when next needed.
+  key_filter_.reset();
 }
 
 Result<std::vector<PutOutcome>> SqliteStore::Put(
@@ -654,12 +702,17 @@ Result<std::vector<PutOutcome>> SqliteStore::Put(
          "Put needs one label per object, or none");
   // Labels repeat (one ingest shares everything alike): encode each run of
   // equal labels once.
-  std::vector<std::string> encoded(objects.size());
+  std::vector<std::string> distinct;
+  std::vector<size_t> label_of(labels.size());
   for (size_t i = 0; i < labels.size(); ++i) {
-    encoded[i] = i > 0 && labels[i] == labels[i - 1]
-                     ? encoded[i - 1]
-                     : access::EncodeLabel(labels[i]);
+    if (i == 0 || !(labels[i] == labels[i - 1])) {
+      distinct.push_back(access::EncodeLabel(labels[i]));
+    }
+    label_of[i] = distinct.size() - 1;
   }
+  // "" (not a null view): SQLite binds a null pointer as NULL.
+  std::vector<std::string_view> encoded(objects.size(), std::string_view(""));
+  for (size_t i = 0; i < labels.size(); ++i) encoded[i] = distinct[label_of[i]];
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<PutOutcome> outcomes;
   if (objects.empty()) return outcomes;
@@ -687,13 +740,15 @@ Result<std::vector<PutOutcome>> SqliteStore::Put(
 }
 
 Status SqliteStore::PutLocked(std::span<const stix::Object> objects,
-                              std::span<const std::string> labels,
+                              std::span<const std::string_view> labels,
                               std::vector<PutOutcome>* outcomes) {
   // `added` grows strictly from one Put to the next, even if the clock steps
   // back, so "added after T" never misses a later write (TAXII's
   // added_after relies on that) and a Put's rows form one pk range.
   ASSIGN_OR_RETURN(int64_t last_added, QueryInt(max_added_.get()));
   const int64_t added = std::max(clock_->Now().micros, last_added + 1);
+
+  RETURN_IF_ERROR(SyncKeyFilter(objects.size()));
 
   ASSIGN_OR_RETURN(int64_t recent, QueryInt(count_recent_.get()));
   if (recent > 0 &&
@@ -712,14 +767,21 @@ Status SqliteStore::PutLocked(std::span<const stix::Object> objects,
   // instead of jumping around them (the UUIDs of a batch are random). The sort
   // is stable, so copies of one id keep their batch order and a repeat is
   // judged against the earlier copy.
+  // The version key orders by (type_key, uuid): sort on integers (the UUID
+  // as two big-endian halves compares as its bytes do), with the batch
+  // position last so copies of one id keep their order.
   order_.resize(objects.size());
-  for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
-  std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
-    if (int c = objects[a].type.compare(objects[b].type); c != 0) return c < 0;
-    return keys_[a].uuid < keys_[b].uuid;
-  });
+  for (size_t i = 0; i < objects.size(); ++i) {
+    ASSIGN_OR_RETURN(keys_[i].type_key, types_.Intern(objects[i].type));
+    uint64_t hi = 0, lo = 0;
+    for (int b = 0; b < 8; ++b) hi = hi << 8 | keys_[i].uuid[b];
+    for (int b = 8; b < 16; ++b) lo = lo << 8 | keys_[i].uuid[b];
+    order_[i] = {keys_[i].type_key, hi, lo, i};
+  }
+  std::sort(order_.begin(), order_.end());
   outcomes->resize(objects.size());
-  for (size_t i : order_) {
+  for (const SortKey& k : order_) {
+    const size_t i = k.index;
     RETURN_IF_ERROR(
         PutOne(objects[i], keys_[i], labels[i], added, &(*outcomes)[i]));
   }
@@ -752,13 +814,13 @@ Status SqliteStore::PutOne(const stix::Object& o, const ObjectKey& key,
     return SqliteStatus(db_.get(), rc,
                         fmt::format("cannot store {} in {}", o.id, path_));
   };
-  ASSIGN_OR_RETURN(int64_t type_key, types_.Intern(o.type));
+  const int64_t type_key = key.type_key;
 
   // Earlier copies in this batch are visible here: the transaction reads its
   // own writes. The latest version is the highest one.
   bool have_latest = false;
   int64_t latest_pk = 0, latest_version = 0, same_version_pk = 0;
-  {
+  if (key_filter_ == nullptr || key_filter_->MayContain(type_key, key.uuid)) {
     sqlite3_stmt* s = find_.get();
     ResetOnExit reset(s);
     sqlite3_bind_int64(s, 1, type_key);
@@ -835,6 +897,10 @@ Status SqliteStore::PutOne(const stix::Object& o, const ObjectKey& key,
     if (rc != SQLITE_DONE) return fail(rc);
   }
   const int64_t pk = sqlite3_last_insert_rowid(db_.get());
+  if (key_filter_ != nullptr) {
+    key_filter_->Add(type_key, key.uuid);
+    key_filter_pk_ = pk;
+  }
   {
     sqlite3_stmt* s = insert_id_.get();
     ResetOnExit reset(s);
@@ -938,6 +1004,45 @@ Result<StoredObject> SqliteStore::RowByPk(int64_t pk, std::string_view type) {
   }
   if (rc != SQLITE_ROW) return Error(rc, "cannot read");
   return ReadRow(s, type);
+}
+
+Status SqliteStore::SyncKeyFilter(size_t batch) {
+  // Inside the write transaction: nobody else can add rows until it ends.
+  ASSIGN_OR_RETURN(int64_t max_pk, QueryInt(max_pk_.get()));
+  if (key_filter_ != nullptr &&
+      key_filter_->keys() + batch > key_filter_->capacity()) {
+    key_filter_.reset();  // too full to stay selective: rebuild larger
+  }
+  if (key_filter_ == nullptr) {
+    if (batch < kKeyFilterMinBatch) return Status::Ok();
+    // Every key of rows 1..max_pk is in ids or recent_ids. Room for twice
+    // what is stored plus this batch, so rebuilds are rare.
+    auto filter = std::make_unique<internal::KeyFilter>(
+        2 * static_cast<size_t>(max_pk) + 2 * batch + 65536);
+    for (sqlite3_stmt* s : {all_ids_.get(), all_recent_ids_.get()}) {
+      ResetOnExit reset(s);
+      int rc;
+      while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        filter->Add(sqlite3_column_int64(s, 0), ColumnUuid(s, 1));
+      }
+      if (rc != SQLITE_DONE) return Error(rc, "cannot read");
+    }
+    key_filter_ = std::move(filter);
+    key_filter_pk_ = max_pk;
+    return Status::Ok();
+  }
+  if (max_pk > key_filter_pk_) {  // another connection wrote since
+    sqlite3_stmt* s = keys_from_pk_.get();
+    ResetOnExit reset(s);
+    sqlite3_bind_int64(s, 1, key_filter_pk_ + 1);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      key_filter_->Add(sqlite3_column_int64(s, 1), ColumnUuid(s, 2));
+    }
+    if (rc != SQLITE_DONE) return Error(rc, "cannot read");
+    key_filter_pk_ = max_pk;
+  }
+  return Status::Ok();
 }
 
 Status SqliteStore::MergeRecentIds() {

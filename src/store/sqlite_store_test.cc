@@ -585,6 +585,59 @@ TEST_F(SqliteFileTest, FailedWriteRollsBackTheWholeBatch) {
   EXPECT_EQ(RawSql(path_, "PRAGMA foreign_key_check"), "");
 }
 
+// A large Put builds the version-key filter (docs/storage.md, "Version
+// key"); the filter must learn what other connections write and forget
+// what a rolled-back Put wrote.
+TEST_F(SqliteFileTest, KeyFilterFollowsOtherWritersAndRollbacks) {
+  constexpr int kBatch = 1500;  // over the size that builds the filter
+  auto batch = [](int first, std::string modified) {
+    std::vector<stix::Object> v;
+    for (int i = first; i < first + kBatch; ++i) v.push_back(Indicator(i, modified));
+    return v;
+  };
+  store_ = OpenAt(path_);
+  ASSERT_NE(store_, nullptr);
+  std::unique_ptr<Store> other = OpenAt(path_);
+  ASSERT_NE(other, nullptr);
+
+  auto all_are = [](const std::vector<PutOutcome>& got, PutOutcome want) {
+    return got.size() == static_cast<size_t>(kBatch) &&
+           std::all_of(got.begin(), got.end(),
+                       [&](PutOutcome o) { return o == want; });
+  };
+  // This connection builds its filter from an empty file.
+  EXPECT_TRUE(all_are(MustPut(batch(1, "2025-01-01T00:00:00.000Z")), kNew));
+  // Another connection writes ids this one's filter has never seen...
+  auto r = other->Put(batch(10001, "2025-01-01T00:00:00.000Z"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(all_are(*r, kNew));
+  // ...so they must be found here, not stored twice.
+  EXPECT_TRUE(
+      all_are(MustPut(batch(10001, "2025-01-01T00:00:00.000Z")), kUnchanged));
+  EXPECT_TRUE(
+      all_are(MustPut(batch(10001, "2025-03-01T00:00:00.000Z")), kNewVersion));
+  // Small Puts of the other connection (no filter of its own) see ours.
+  std::vector<stix::Object> one = {Indicator(1, "2025-01-01T00:00:00.000Z")};
+  EXPECT_THAT(*other->Put(one), ElementsAre(kUnchanged));
+
+  // A rolled-back Put leaves no trace: the same ids are new afterwards and
+  // the other connection's later rows (reusing the rolled-back pks) count.
+  RawSql(path_, fmt::format("CREATE TRIGGER fail BEFORE INSERT ON objects "
+                            "WHEN NEW.uuid = x'{}' "
+                            "BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+                            fmt::format("{:08x}00004000800{:013x}", 20500,
+                                        20500)));
+  EXPECT_FALSE(store_->Put(batch(20001, "2025-01-01T00:00:00.000Z")).ok());
+  RawSql(path_, "DROP TRIGGER fail");
+  r = other->Put(batch(30001, "2025-01-01T00:00:00.000Z"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(
+      all_are(MustPut(batch(30001, "2025-01-01T00:00:00.000Z")), kUnchanged));
+  EXPECT_TRUE(all_are(MustPut(batch(20001, "2025-01-01T00:00:00.000Z")), kNew));
+  EXPECT_EQ(MustStats().objects, 4 * kBatch);
+  EXPECT_EQ(MustStats().versions, 5 * kBatch);
+}
+
 TEST_F(SqliteFileTest, NewerSchemaIsRefused) {
   store_ = OpenAt(path_);
   store_.reset();
