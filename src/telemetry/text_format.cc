@@ -40,6 +40,11 @@ void ForEachPair(std::string_view s, F&& f) {
     if (i >= s.size() || s[i] != '=') continue;
     std::string_view key = s.substr(ks, i - ks);
     ++i;
+    // USER_* records nest their fields in msg='...': read them in place.
+    if (key == "msg" && i < s.size() && s[i] == '\'') {
+      ++i;
+      continue;
+    }
     bool quoted = i < s.size() && (s[i] == '"' || s[i] == '\'');
     std::string_view val;
     if (quoted) {
@@ -52,6 +57,7 @@ void ForEachPair(std::string_view s, F&& f) {
       size_t vs = i;
       while (i < s.size() && !IsSpace(s[i])) ++i;
       val = s.substr(vs, i - vs);
+      if (!val.empty() && val.back() == '\'') val.remove_suffix(1);
     }
     f(key, val, quoted);
   }
@@ -113,7 +119,7 @@ bool ParseAuditEvent(std::string_view records, Event* e, EventBatch* batch,
   e->source = "auditd";
   std::string tmp, cmd, proctitle;
   std::vector<std::pair<int, std::string>> args;  // EXECVE a<n>
-  bool have_execve = false;
+  bool have_execve = false, have_exe = false;
   std::string_view first_type;
   Scratch sc;
   while (!records.empty()) {
@@ -163,8 +169,11 @@ bool ParseAuditEvent(std::string_view records, Event* e, EventBatch* batch,
         return;
       }
       if (k == "exe") {
-        if (e->process.empty())
-          e->process = AuditArg(v, quoted, &tmp) == v ? v : batch->Intern(tmp);
+        if (!have_exe) {  // the full path wins over comm
+          std::string_view a = AuditArg(v, quoted, &tmp);
+          e->process = a == v ? v : batch->Intern(tmp);
+          have_exe = true;
+        }
       } else if (k == "comm") {
         if (e->process.empty() && quoted) e->process = v;
       } else if (k == "proctitle") {
@@ -192,6 +201,11 @@ bool ParseAuditEvent(std::string_view records, Event* e, EventBatch* batch,
         if (e->file_name.empty()) {
           std::string_view a = AuditArg(v, quoted, &tmp);
           e->file_name = a == v ? v : batch->Intern(tmp);
+        }
+      } else if (k == "cmd") {
+        if (e->command_line.empty()) {
+          std::string_view a = AuditArg(v, quoted, &tmp);
+          e->command_line = a == v ? v : batch->Intern(tmp);
         }
       } else if (k == "ses" && type == "SYSCALL") {
         if (e->session.empty() && v != "4294967295") e->session = v;
