@@ -3,9 +3,10 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <cstring>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace ncert::telemetry::internal {
 namespace {
@@ -18,86 +19,104 @@ constexpr size_t kMaxPath = 256;
 struct Entry {
   Slot slot = Slot::kNone;
   int8_t prio = 0;        // time: lower wins
-  bool prefix = false;    // some mapped path lies below
   bool array_ok = false;  // an array here gives its first scalar
 };
 
-struct SvHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const {
-    uint64_t h = 1469598103934665603ull;  // FNV-1a
-    for (char c : s) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
-    return h;
+// Source paths to slots as a tree of small per-level tables: a member's key
+// is compared as raw bytes against its level only (most keys of a record
+// are not mapped and cost a few length checks), and unmapped subtrees are
+// skipped by simdjson without being looked at.
+struct Node {
+  struct Child {
+    std::string key;
+    Entry entry;
+    std::unique_ptr<Node> sub;  // members below, if any are mapped
+  };
+  std::vector<Child> children;
+
+  const Child* Find(std::string_view key) const {
+    if (key.empty()) return nullptr;
+    for (const Child& c : children) {
+      if (c.key.size() == key.size() && c.key[0] == key[0] &&
+          std::memcmp(c.key.data(), key.data(), key.size()) == 0) {
+        return &c;
+      }
+    }
+    return nullptr;
+  }
+  Child& Get(std::string_view key) {
+    for (Child& c : children) {
+      if (c.key == key) return c;
+    }
+    children.push_back({std::string(key), {}, nullptr});
+    return children.back();
   }
 };
 
-// Source paths to slots, and the object paths to descend into.
 class PathTable {
  public:
+  // "a.b.c" matches both the nested a{b{c}} and the literal dotted keys ECS
+  // and Zeek write ("id.orig_h", "source.ip"): every split is added.
   void Add(std::string_view path, Slot s, int prio = 0, bool array_ok = false) {
-    Entry& e = map_[std::string(path)];
-    e.slot = s;
-    e.prio = static_cast<int8_t>(prio);
-    e.array_ok = array_ok;
-    for (size_t i = path.find('.'); i != std::string_view::npos;
-         i = path.find('.', i + 1)) {
-      map_[std::string(path.substr(0, i))].prefix = true;
-    }
+    AddAt(&root_, path, Entry{s, static_cast<int8_t>(prio), array_ok});
   }
-  const Entry* Find(std::string_view p) const {
-    auto it = map_.find(p);
-    return it == map_.end() ? nullptr : &it->second;
-  }
+  const Node& root() const { return root_; }
 
  private:
-  std::unordered_map<std::string, Entry, SvHash, std::equal_to<>> map_;
+  static void AddAt(Node* n, std::string_view path, Entry e) {
+    n->Get(path).entry = e;
+    for (size_t i = path.find('.'); i != std::string_view::npos;
+         i = path.find('.', i + 1)) {
+      Node::Child& c = n->Get(path.substr(0, i));
+      if (!c.sub) c.sub = std::make_unique<Node>();
+      AddAt(c.sub.get(), path.substr(i + 1), e);
+    }
+  }
+  Node root_;
 };
 
 // One walk over a document.
 class Walker {
  public:
-  Walker(const PathTable& t, Event* e, Scratch* sc, EventBatch* b,
-         LineSink* sink, TimeStyle ts)
-      : t_(t), e_(e), sc_(sc), batch_(b), sink_(sink), ts_(ts) {}
+  Walker(Event* e, Scratch* sc, EventBatch* b, LineSink* sink, TimeStyle ts)
+      : e_(e), sc_(sc), batch_(b), sink_(sink), ts_(ts) {}
 
-  simdjson::error_code Object(od::object obj, int depth) {
+  simdjson::error_code Object(const Node& node, od::object obj, int depth) {
     for (auto field : obj) {
-      std::string_view key;
-      SIMDJSON_TRY(field.unescaped_key().get(key));
-      size_t saved = len_;
-      if (len_ + key.size() + 1 > kMaxPath) continue;  // skipped
-      if (len_ > 0) path_[len_++] = '.';
-      std::memcpy(path_ + len_, key.data(), key.size());
-      len_ += key.size();
-      const Entry* en = t_.Find(std::string_view(path_, len_));
-      if (en != nullptr) {
-        od::value v;
-        SIMDJSON_TRY(field.value().get(v));
-        SIMDJSON_TRY(Value(v, *en, depth));
-      }
-      len_ = saved;
+      // The raw key, unescaped only when it has a backslash.
+      const char* raw = field.key().raw();
+      const char* q = raw;
+      while (*q != '"' && *q != '\\') ++q;
+      std::string_view key(raw, static_cast<size_t>(q - raw));
+      if (*q == '\\') SIMDJSON_TRY(field.unescaped_key().get(key));
+      const Node::Child* c = node.Find(key);
+      if (c == nullptr) continue;  // simdjson skips the value
+      path_[depth] = key;
+      od::value v;
+      SIMDJSON_TRY(field.value().get(v));
+      SIMDJSON_TRY(Value(v, *c, depth));
     }
     return simdjson::SUCCESS;
   }
 
  private:
-  simdjson::error_code Value(od::value v, const Entry& en, int depth) {
+  simdjson::error_code Value(od::value v, const Node::Child& c, int depth) {
+    const Entry& en = c.entry;
     od::json_type type;
     SIMDJSON_TRY(v.type().get(type));
-    std::string_view path(path_, len_);
     if (type == od::json_type::object) {
-      if (en.prefix && depth < kMaxDepth) {
+      if (c.sub && depth + 1 < kMaxDepth) {
         od::object o;
         SIMDJSON_TRY(v.get_object().get(o));
-        return Object(o, depth + 1);
+        return Object(*c.sub, o, depth + 1);
       }
-      if (en.slot != Slot::kNone) TypeIssue(path, "an object");
+      if (en.slot != Slot::kNone) TypeIssue(depth, "an object");
       return simdjson::SUCCESS;
     }
     if (type == od::json_type::array) {
       od::array a;
       SIMDJSON_TRY(v.get_array().get(a));
-      if (en.prefix && depth < kMaxDepth) {
+      if (c.sub && depth + 1 < kMaxDepth) {
         // An array of objects: each element's members keep this path.
         for (auto el : a) {
           od::value ev;
@@ -107,14 +126,14 @@ class Walker {
           if (et == od::json_type::object) {
             od::object o;
             SIMDJSON_TRY(ev.get_object().get(o));
-            SIMDJSON_TRY(Object(o, depth + 1));
+            SIMDJSON_TRY(Object(*c.sub, o, depth + 1));
           }
         }
         return simdjson::SUCCESS;
       }
       if (en.slot == Slot::kNone) return simdjson::SUCCESS;
       if (!en.array_ok) {
-        TypeIssue(path, "an array");
+        TypeIssue(depth, "an array");
         return simdjson::SUCCESS;
       }
       for (auto el : a) {
@@ -123,20 +142,20 @@ class Walker {
         od::json_type et;
         SIMDJSON_TRY(ev.type().get(et));
         if (et == od::json_type::string || et == od::json_type::number) {
-          return Scalar(ev, et, en, path);
+          return Scalar(ev, et, en, depth);
         }
       }
       return simdjson::SUCCESS;
     }
     if (en.slot == Slot::kNone) return simdjson::SUCCESS;
-    return Scalar(v, type, en, path);
+    return Scalar(v, type, en, depth);
   }
 
   simdjson::error_code Scalar(od::value v, od::json_type type, const Entry& en,
-                              std::string_view path) {
+                              int depth) {
     if (type == od::json_type::null) return simdjson::SUCCESS;
     if (type == od::json_type::boolean) {
-      TypeIssue(path, "a boolean");
+      TypeIssue(depth, "a boolean");
       return simdjson::SUCCESS;
     }
     std::string_view raw = v.raw_json_token();
@@ -145,41 +164,55 @@ class Walker {
                               raw.back() == '\r' || raw.back() == '\n')) {
         raw.remove_suffix(1);
       }
-      SetSlot(en.slot, raw, /*numeric=*/true, en.prio, path, e_, sc_, batch_,
-              sink_, ts_);
+      SetSlot(en.slot, raw, /*numeric=*/true, en.prio, Path(depth), e_, sc_,
+              batch_, sink_, ts_);
       return simdjson::SUCCESS;
     }
-    // A string: point into the line when it has no escapes.
+    // A string: point into the line (the batch's copy) when it has no
+    // escapes, else intern the unescaped copy.
     std::string_view s;
     size_t close = raw.rfind('"');
     if (raw.size() >= 2 && close > 0 &&
-        raw.substr(1, close - 1).find('\\') == std::string_view::npos) {
+        std::memchr(raw.data() + 1, '\\', close - 1) == nullptr) {
       s = raw.substr(1, close - 1);
     } else {
       std::string_view u;
       SIMDJSON_TRY(v.get_string().get(u));
       s = batch_->Intern(u);
     }
-    SetSlot(en.slot, s, /*numeric=*/false, en.prio, path, e_, sc_, batch_,
-            sink_, ts_);
+    SetSlot(en.slot, s, /*numeric=*/false, en.prio, Path(depth), e_, sc_,
+            batch_, sink_, ts_);
     return simdjson::SUCCESS;
   }
 
-  void TypeIssue(std::string_view path, std::string_view got) {
-    sink_->Issue(
-        "field-type",
-        fmt::format("{}: expected a string or number, got {}", path, got));
+  // The dotted name of the current member, for messages.
+  std::string_view Path(int depth) {
+    if (depth == 0) return path_[0];
+    size_t n = 0;
+    for (int i = 0; i <= depth; ++i) {
+      std::string_view k = path_[i];
+      if (n + k.size() + 1 >= sizeof(buf_)) break;
+      if (i > 0) buf_[n++] = '.';
+      std::memcpy(buf_ + n, k.data(), k.size());
+      n += k.size();
+    }
+    return std::string_view(buf_, n);
+  }
+
+  void TypeIssue(int depth, std::string_view got) {
+    sink_->Issue("field-type",
+                 fmt::format("{}: expected a string or number, got {}",
+                             Path(depth), got));
     sink_->DroppedField();
   }
 
-  const PathTable& t_;
   Event* e_;
   Scratch* sc_;
   EventBatch* batch_;
   LineSink* sink_;
   TimeStyle ts_;
-  char path_[kMaxPath];
-  size_t len_ = 0;
+  std::string_view path_[kMaxDepth];
+  char buf_[kMaxPath];
 };
 
 std::string_view Concat(EventBatch* b, std::string_view a, std::string_view c,
@@ -211,8 +244,8 @@ class TableFormat : public JsonFormat {
     if (!err) err = doc.get_object().get(obj);
     scratch_.Reset();
     if (!err) {
-      Walker w(table_, e, &scratch_, batch, sink, time_style_);
-      err = w.Object(obj, 0);
+      Walker w(e, &scratch_, batch, sink, time_style_);
+      err = w.Object(table_.root(), obj, 0);
     }
     const char* rest = nullptr;
     if (!err && !doc.current_location().get(rest)) {

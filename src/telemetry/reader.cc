@@ -67,11 +67,10 @@ class Decoder {
     switch (mode_) {
       case Mode::kPlain: {
         if (in_pos_ == in_len_) {
-          RETURN_IF_ERROR(Fill());
-          if (in_len_ == 0) {
-            done_ = true;
-            return size_t{0};
-          }
+          // Past the sniffed head: read straight into the caller's buffer.
+          ASSIGN_OR_RETURN(size_t got, file_->Read(out, n));
+          if (got == 0) done_ = true;
+          return got;
         }
         size_t k = std::min(n, in_len_ - in_pos_);
         std::memcpy(out, in_.data() + in_pos_, k);
@@ -381,13 +380,15 @@ class ReaderImpl final : public Reader, private LineSink {
     if (Blank(line)) return;
     std::string_view copy =
         batch_->InternPadded(line, simdjson::SIMDJSON_PADDING);
-    Event e;
+    // Parsed in place: an Event is a few hundred bytes, not worth a copy.
+    Event& e = batch_->events.emplace_back();
     bool unknown = false;
     if (!json_->Parse(copy, &e, batch_, this, &unknown)) {
+      batch_->events.pop_back();
       ++stats_.skipped_lines;
       return;
     }
-    Emit(e, unknown, line_no_, line_offset_);
+    Emit(e, unknown, line_no_, line_offset_, /*in_place=*/true);
   }
 
   void HandleCsv(std::string_view line) {
@@ -469,7 +470,8 @@ class ReaderImpl final : public Reader, private LineSink {
     issue_line_ = saved;
   }
 
-  void Emit(Event& e, bool unknown_kind, uint64_t line, uint64_t offset) {
+  void Emit(Event& e, bool unknown_kind, uint64_t line, uint64_t offset,
+            bool in_place = false) {
     e.raw = {cur_, line, offset};
     if (unknown_kind) {
       auto it = stats_.unknown_kinds.find(e.kind);
@@ -494,7 +496,7 @@ class ReaderImpl final : public Reader, private LineSink {
       }
     }
     ++stats_.events;
-    batch_->events.push_back(e);
+    if (!in_place) batch_->events.push_back(e);
   }
 
   Env& env_;

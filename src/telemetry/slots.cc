@@ -1,6 +1,7 @@
 // SetSlot and the value parsers shared by every format.
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 
 #include "telemetry/formats_internal.h"
@@ -161,12 +162,16 @@ bool ParsePort(std::string_view v, uint16_t* out) {
 }
 
 bool IsHex(std::string_view v) {
-  for (char c : v) {
-    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-               (c >= 'A' && c <= 'F');
-    if (!hex) return false;
-  }
-  return true;
+  static constexpr auto kHex = [] {
+    std::array<bool, 256> t{};
+    for (char c : std::string_view("0123456789abcdefABCDEF")) {
+      t[static_cast<uint8_t>(c)] = true;
+    }
+    return t;
+  }();
+  bool ok = true;
+  for (char c : v) ok &= kHex[static_cast<uint8_t>(c)];
+  return ok;
 }
 
 std::string Shorten(std::string_view v) {
