@@ -251,5 +251,17 @@ expect_eq "$(tail -1 "$T/out" | python3 -c "import json,sys; d=json.load(sys.std
 expect_exit 2 "telemetry cat (ja)" -- "$NCERT" --lang ja telemetry cat $TF/audit.log
 expect_grep "$T/err" "件のイベント" "Japanese summary"
 
+printf 'evil.example.net\nbad.example.org\n' > "$T/plant.txt"
+python3 bench/gen_events.py --mb 0.5 --seed 7 --plant "$T/plant.txt" --plant-field domain --plant-rate 0.01 --planted "$T/planted.tsv" --out "$T/gen" 2>/dev/null
+expect_exit 0 "telemetry cat generated events" -- "$NCERT" --json telemetry cat "$T/gen/cowrie.json" "$T/gen/ecs.json" "$T/gen/eve.json" "$T/gen/zeek.json"
+expect_eq "$(python3 -c "
+import json,sys
+ev={}
+for l in open(sys.argv[1]):
+    d=json.loads(l)
+    if 'raw' in d: ev[(d['raw']['file'].split('/')[-1], d['raw']['line'])]=d
+rows=[l.rstrip('\n').split('\t') for l in open(sys.argv[2])]
+print(len(rows) > 5 and all(ev[(f,int(n))].get(k)==v for f,n,k,v in rows))" "$T/out" "$T/planted.tsv")" "True" "every planted value read back at its file:line"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
