@@ -82,7 +82,9 @@ class Walker {
       : e_(e), sc_(sc), batch_(b), sink_(sink), ts_(ts) {}
 
   simdjson::error_code Object(const Node& node, od::object obj, int depth) {
-    for (auto field : obj) {
+    for (auto member : obj) {
+      od::field field;
+      SIMDJSON_TRY(std::move(member).get(field));
       // The raw key, unescaped only when it has a backslash.
       const char* raw = field.key().raw();
       const char* q = raw;
@@ -92,9 +94,7 @@ class Walker {
       const Node::Child* c = node.Find(key);
       if (c == nullptr) continue;  // simdjson skips the value
       path_[depth] = key;
-      od::value v;
-      SIMDJSON_TRY(field.value().get(v));
-      SIMDJSON_TRY(Value(v, *c, depth));
+      SIMDJSON_TRY(Value(field.value(), *c, depth));
     }
     return simdjson::SUCCESS;
   }

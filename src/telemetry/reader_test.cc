@@ -211,6 +211,20 @@ TEST(ReaderTest, UnexpectedTypes) {
   EXPECT_TRUE(named);
 }
 
+TEST(ReaderTest, BadStructureInsideObjects) {
+  // Missing commas and keys inside objects (found by fuzzing: an exception
+  // escaped simdjson before the member was checked).
+  Out o = ReadText(
+      "{\"event_type\":\"dns\" \"src_ip\":\"1.2.3.4\"}\n"
+      "{\"event_type\":\"dns\",,\"a\":1}\n"
+      "{\"event_type\":\"dns\",\"dns\":{\"rrname\":\"a\" \"x\":2}}\n"
+      "{\"event_type\":\"dns\",\"src_ip\":\"1.2.3.4\"}\n");
+  ASSERT_TRUE(o.status.ok());
+  ASSERT_EQ(o.events.size(), 1u);
+  EXPECT_EQ(o.events[0].raw.line, 4u);
+  EXPECT_EQ(Rule(o, "json-invalid"), 3u);
+}
+
 TEST(ReaderTest, NotAnObjectAndTrailingContent) {
   Out o = ReadText(Lines(1) + "[1,2]\n\"str\"\n" + kEve + " " + kEve + "\n");
   EXPECT_EQ(o.events.size(), 1u);
