@@ -227,5 +227,41 @@ if [ -s "$T/exfast/inbox/sensors/darknet.pcap" ]; then ok; else bad "released in
 expect_exit 0 "exercise score (ja)" -- "$NCERT" --lang ja exercise score --dir "$EX"
 expect_grep "$T/out" "正解" "Japanese score"
 
+# --- telemetry cat -------------------------------------------------------------
+TF=tests/fixtures/telemetry
+expect_exit 0 "telemetry cat --help" -- "$NCERT" telemetry cat --help
+expect_exit 0 "telemetry cat cowrie" -- "$NCERT" telemetry cat $TF/cowrie.json
+expect_grep "$T/out" "cowrie.login.failed" "table lists the kind"
+expect_grep "$T/out" "user=root password=123456" "table shows credentials"
+expect_grep "$T/err" "15 events from 1 files [1 cowrie]" "summary names the format"
+expect_grep "$T/err" "unknown kind cowrie.telnet.mystery: 1" "unknown kinds are counted"
+expect_exit 0 "telemetry cat --json" -- "$NCERT" --json telemetry cat $TF/zeek.json $TF/http.log
+expect_eq "$(python3 -c "import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; print(len(L)-1, L[2]['url'], L[-1]['summary']['formats'])" "$T/out")" "8 http://testmyids.com/ {'zeek': 2}" "telemetry --json events and summary"
+expect_exit 2 "telemetry cat with bad lines" -- "$NCERT" telemetry cat $TF/audit.log
+expect_grep "$T/err" "audit.log:12: auditd-format:" "bad line named file:line: rule"
+expect_exit 2 "telemetry cat csv --map (two bad rows)" -- "$NCERT" --json telemetry cat --limit 1 --map $TF/proxy_map.toml $TF/proxy.csv
+expect_eq "$(head -1 "$T/out" | python3 -c "import json,sys; print(json.load(sys.stdin)['url'])")" "http://dl.example.com/a.exe" "csv through a field map"
+expect_exit 2 "telemetry cat csv without a map" -- "$NCERT" telemetry cat --format csv $TF/proxy.csv
+expect_exit 2 "telemetry cat unknown --format" -- "$NCERT" telemetry cat --format frob $TF/eve.json
+gzip -c $TF/eve.json | head -c 600 > "$T/cut.json.gz"
+expect_exit 2 "telemetry cat truncated gzip" -- "$NCERT" --json telemetry cat "$T/cut.json.gz"
+expect_eq "$(tail -1 "$T/out" | python3 -c "import json,sys; print(json.load(sys.stdin)['summary']['by_rule'].get('truncated-input'))")" "1" "truncated gzip is reported"
+expect_exit 0 "telemetry cat real Windows events" -- "$NCERT" --json telemetry cat --limit 0 $DATA/sigma-logs/security-datasets/schtask_create_2020-12-1907003032.json
+expect_eq "$(tail -1 "$T/out" | python3 -c "import json,sys; d=json.load(sys.stdin)['summary']; print(d['events'], d['skipped_lines'])")" "1041 0" "security-datasets read whole"
+expect_exit 2 "telemetry cat (ja)" -- "$NCERT" --lang ja telemetry cat $TF/audit.log
+expect_grep "$T/err" "件のイベント" "Japanese summary"
+
+printf 'evil.example.net\nbad.example.org\n' > "$T/plant.txt"
+python3 bench/gen_events.py --mb 0.5 --seed 7 --plant "$T/plant.txt" --plant-field domain --plant-rate 0.01 --planted "$T/planted.tsv" --out "$T/gen" 2>/dev/null
+expect_exit 0 "telemetry cat generated events" -- "$NCERT" --json telemetry cat "$T/gen/cowrie.json" "$T/gen/ecs.json" "$T/gen/eve.json" "$T/gen/zeek.json"
+expect_eq "$(python3 -c "
+import json,sys
+ev={}
+for l in open(sys.argv[1]):
+    d=json.loads(l)
+    if 'raw' in d: ev[(d['raw']['file'].split('/')[-1], d['raw']['line'])]=d
+rows=[l.rstrip('\n').split('\t') for l in open(sys.argv[2])]
+print(len(rows) > 5 and all(ev[(f,int(n))].get(k)==v for f,n,k,v in rows))" "$T/out" "$T/planted.tsv")" "True" "every planted value read back at its file:line"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

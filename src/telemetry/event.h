@@ -26,7 +26,7 @@ namespace ncert::telemetry {
 // An IPv4 or IPv6 address. IPv4-mapped IPv6 ("::ffff:1.2.3.4") is stored as
 // the IPv4 address, so one indicator matches both spellings.
 struct IpAddr {
-  uint8_t family = 0;              // 0: absent, 4 or 6
+  uint8_t family = 0;               // 0: absent, 4 or 6
   std::array<uint8_t, 16> bytes{};  // IPv4 in the first 4 bytes
 
   bool present() const { return family != 0; }
@@ -56,7 +56,7 @@ struct Event {
   std::string_view url;       // as seen; match/ normalises
   std::string_view email;
   std::string_view user_agent;
-  std::string_view ja3, ja3s, hassh;  // TLS / SSH fingerprints (lower hex)
+  std::string_view ja3, ja3s, hassh;   // TLS / SSH fingerprints (lower hex)
   std::string_view md5, sha1, sha256;  // of a file seen (any case)
   std::string_view file_name;
   std::string_view process;       // image path or name
@@ -76,6 +76,10 @@ class EventBatch {
 
   // Copies `s` into the arena and returns a view of the copy.
   std::string_view Intern(std::string_view s);
+  // Like Intern, and `padding` zero bytes follow the copy in the arena (for
+  // parsers such as simdjson that read past the end). Added by the readers:
+  // a batch owns the copy of the input block its events point into.
+  std::string_view InternPadded(std::string_view s, size_t padding);
   void Clear();
   size_t arena_bytes() const { return arena_bytes_; }
 
