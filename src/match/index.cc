@@ -232,6 +232,13 @@ bool IsOrOfAtoms(const pattern::Pattern& p,
   }
 }
 
+// The SCO types an event observation holds (EventObservation).
+bool IsObservedType(std::string_view t) {
+  return OneOf(t, {"ipv4-addr", "ipv6-addr", "network-traffic", "domain-name",
+                   "url", "email-addr", "file", "process", "user-account",
+                   "x-ja3", "x-ja3s", "x-hassh"});
+}
+
 // Where an atom goes in the index.
 struct Insertion {
   enum class Where { kValue, kCidr, kRegex } where = Where::kValue;
@@ -348,12 +355,20 @@ void IndexBuilder::Add(std::string_view id, std::string_view pattern_type,
   pattern::Prefilter pf = compiled.pattern->GetPrefilter();
   std::vector<Insertion> placed;
   bool typed_only = pf.anchored && !pf.any_of.empty();
+  // An atom the index cannot hold but an event observation could satisfy
+  // (e.g. network-traffic:dst_ref.type) leaves the pattern without a
+  // prefilter: it is tried on every event.
+  bool observable_unplaced = false;
   for (const auto& atom : pf.any_of) {
     PathInfo info = ClassifyPath(atom.object_type, atom.path);
     bool no_field = false;
     std::optional<Insertion> ins = Place(atom, info, &no_field);
     if (!ins || no_field) {
       typed_only = false;
+      if (info.kind == PathInfo::Kind::kNone &&
+          IsObservedType(atom.object_type)) {
+        observable_unplaced = true;
+      }
       continue;
     }
     if (info.kind == PathInfo::Kind::kString &&
@@ -364,6 +379,7 @@ void IndexBuilder::Add(std::string_view id, std::string_view pattern_type,
   }
   bool simple = typed_only && placed.size() == pf.any_of.size() &&
                 IsOrOfAtoms(*compiled.pattern, pf.any_of);
+  if (observable_unplaced) pf.anchored = false;
   if (pf.anchored && placed.empty()) {
     // Every atom is on something a telemetry event never carries.
     ++x.stats.no_telemetry;

@@ -14,9 +14,10 @@ using internal::Posting;
 
 std::string_view FieldName(Field field) {
   static constexpr std::string_view kNames[] = {
-      "src_ip",    "dst_ip",  "domain",       "url",  "url.host",   "email",
-      "md5",       "sha1",    "sha256",       "ja3",  "ja3s",       "hassh",
-      "file_name", "process", "command_line", "user", "user_agent", "password"};
+      "src_ip", "dst_ip",     "domain",    "url",     "url.host",
+      "email",  "md5",        "sha1",      "sha256",  "ja3",
+      "ja3s",   "hassh",      "file_name", "process", "command_line",
+      "user",   "user_agent", "password",  "event"};
   auto i = static_cast<size_t>(field);
   return i < std::size(kNames) ? kNames[i] : "?";
 }
@@ -344,7 +345,7 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
   }
 
   // Full patterns: confirm each candidate once on the event's observation.
-  for (uint32_t u : x.unanchored) b.candidates.emplace_back(u, Field::kCount);
+  for (uint32_t u : x.unanchored) b.candidates.emplace_back(u, Field::kEvent);
   if (!b.candidates.empty()) {
     std::sort(b.candidates.begin(), b.candidates.end(),
               [](const auto& a, const auto& c) { return a.first < c.first; });
@@ -367,8 +368,7 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
       if (field == Field::kSrcIp) value = IpText(event.src_ip);
       if (field == Field::kDstIp) value = IpText(event.dst_ip);
       if (field == Field::kUrlHost && url) value = std::string(UrlHost(*url));
-      b.hits.push_back({ind, field == Field::kCount ? Field::kSrcIp : field,
-                        MatchKind::kPattern, value, "", false, 1});
+      b.hits.push_back({ind, field, MatchKind::kPattern, value, "", false, 1});
     }
   }
 

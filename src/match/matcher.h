@@ -58,6 +58,7 @@ enum class Field : uint8_t {
   kUser,
   kUserAgent,
   kPassword,
+  kEvent,  // a full pattern with no prefilter: the event as a whole
   kCount
 };
 std::string_view FieldName(Field field);  // "src_ip", "url.host", ...
