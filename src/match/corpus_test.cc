@@ -19,8 +19,9 @@ TEST(CorpusTest, FindsExactlyThePlantedMatches) {
   IndexBuilder b;
   // Indicators: 200 of each kind, in ranges the background never uses.
   for (int i = 0; i < 200; ++i) {
-    b.Add(fmt::format("ip{}", i), "stix",
-          fmt::format("[ipv4-addr:value = '203.0.{}.{}']", i / 100, i % 100 + 1));
+    b.Add(
+        fmt::format("ip{}", i), "stix",
+        fmt::format("[ipv4-addr:value = '203.0.{}.{}']", i / 100, i % 100 + 1));
     b.Add(fmt::format("net{}", i), "stix",
           fmt::format("[ipv4-addr:value = '198.{}.{}.0/24']", 18 + i / 200, i));
     b.Add(fmt::format("dom{}", i), "stix",
@@ -73,7 +74,8 @@ TEST(CorpusTest, FindsExactlyThePlantedMatches) {
         planted.insert({n, fmt::format("ip{}", i)});
         break;
       case 1:
-        e.src_ip = *ParseIp(fmt::format("198.{}.{}.{}", 18 + i / 200, i, rng() % 256));
+        e.src_ip =
+            *ParseIp(fmt::format("198.{}.{}.{}", 18 + i / 200, i, rng() % 256));
         planted.insert({n, fmt::format("net{}", i)});
         break;
       case 2:
@@ -122,7 +124,8 @@ TEST(CorpusTest, FindsExactlyThePlantedMatches) {
   std::vector<EventMatch> out;
   m.MatchBatch(events, &scratch, &out);
   std::set<std::pair<size_t, std::string>> found;
-  for (const EventMatch& em : out) found.insert({em.event, em.match.indicator_id});
+  for (const EventMatch& em : out)
+    found.insert({em.event, em.match.indicator_id});
   EXPECT_EQ(found.size(), out.size()) << "one match per indicator and event";
   EXPECT_EQ(planted.size(), static_cast<size_t>(kEvents / 10));
   EXPECT_EQ(found, planted);

@@ -118,8 +118,9 @@ TEST(WarninglistTest, TypesActionsAndMatchingAttributes) {
   EXPECT_EQ(report.lists, 5u);
   EXPECT_EQ(report.bad_lists, 3u);
   EXPECT_EQ(report.bad_entries, 1u);
-  EXPECT_THAT(report.problems,
-              testing::Contains(testing::HasSubstr("a-cidr/list.json:/list/2")));
+  EXPECT_THAT(
+      report.problems,
+      testing::Contains(testing::HasSubstr("a-cidr/list.json:/list/2")));
   EXPECT_THAT(report.problems,
               testing::Contains(testing::HasSubstr("f-bad/list.json:/type")));
   MatchScratch s;
@@ -134,14 +135,16 @@ TEST(WarninglistTest, TypesActionsAndMatchingAttributes) {
   EXPECT_EQ(v.list, "Hosts");
   EXPECT_EQ(set->Check("badexample.org", ValueClass::kDomain, &s).action,
             WarninglistAction::kNone);
-  EXPECT_EQ(set->Check("http://x.example/TRACKER.js", ValueClass::kUrl, &s).list,
-            "Subs");
+  EXPECT_EQ(
+      set->Check("http://x.example/TRACKER.js", ValueClass::kUrl, &s).list,
+      "Subs");
   EXPECT_EQ(set->Check("http://example.org/a", ValueClass::kUrl, &s).list,
             "Hosts");
   EXPECT_EQ(set->Check("Abuse@x.example", ValueClass::kEmail, &s).list, "Re");
-  EXPECT_EQ(set->Check("d41d8cd98f00b204e9800998ecf8427e", ValueClass::kHash, &s)
-                .list,
-            "Strs");
+  EXPECT_EQ(
+      set->Check("d41d8cd98f00b204e9800998ecf8427e", ValueClass::kHash, &s)
+          .list,
+      "Strs");
 }
 
 TEST(WarninglistTest, MissingFolderAndUnknownNameAreErrors) {
