@@ -12,7 +12,7 @@ export CCACHE_NOHASHDIR := 1
 
 CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 
-.PHONY: deps build test test-release test-asan demo bench fuzz format clean
+.PHONY: deps build test test-release test-asan tsan demo bench fuzz format clean
 
 deps:
 	@bash scripts/deps
@@ -39,6 +39,16 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
+# ThreadSanitizer: the matching engine's snapshot swap under concurrent
+# readers (match/ tests only; a TSan build of everything is not needed).
+TSAN_BUILD ?= build-tsan
+tsan: deps
+	cmake -S . -B $(TSAN_BUILD) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DNCERT_TSAN=ON -DNCERT_BUILD_BENCH=OFF
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target match_test match_swap_test
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan_suppressions.txt \
+	  ctest --output-on-failure -R '^(SwapTest|MatcherTest|CorpusTest)\.'
+
 demo: build
 	$(BUILD)/ncert demo
 
@@ -57,4 +67,4 @@ format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-fuzz

@@ -1,0 +1,528 @@
+// IndexBuilder: indicators -> typed structures, Hyperscan database and
+// full patterns.
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+
+#include "match/index_internal.h"
+#include "match/normalize.h"
+
+namespace ncert::match {
+namespace {
+
+using internal::Posting;
+
+// "extensions.'x-ja3'.Hash" -> ["extensions", "x-ja3", "hash"] lower-cased,
+// quotes and list indexes dropped.
+std::vector<std::string> PathKeys(std::string_view path) {
+  std::vector<std::string> keys;
+  std::string cur;
+  bool quoted = false;
+  for (char c : path) {
+    if (c == '\'') {
+      quoted = !quoted;
+      continue;
+    }
+    if (!quoted && (c == '.' || c == '[')) {
+      if (!cur.empty()) keys.push_back(cur);
+      cur.clear();
+      continue;
+    }
+    if (!quoted && c == ']') {
+      cur.clear();  // an index: [0], [*]
+      continue;
+    }
+    cur.push_back(c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c);
+  }
+  if (!cur.empty()) keys.push_back(cur);
+  return keys;
+}
+
+std::string Underscored(std::string s) {
+  std::replace(s.begin(), s.end(), '-', '_');
+  return s;
+}
+
+bool OneOf(std::string_view s, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), s) != set.end();
+}
+
+}  // namespace
+
+PathInfo ClassifyPath(std::string_view type, std::string_view path) {
+  PathInfo info;
+  std::vector<std::string> keys = PathKeys(path);
+  if (keys.empty()) return info;
+  std::string last = Underscored(keys.back());
+  auto set = [&](PathInfo::Kind k, uint32_t fields) {
+    info.kind = k;
+    info.fields = fields;
+    return info;
+  };
+  // Fingerprints first: custom types and custom properties by their name
+  // (docs/matching.md, "JA3, JA3S, HASSH").
+  std::string t = Underscored(std::string(type));
+  if (last == "value" && keys.size() == 1) {
+    if (OneOf(t, {"x_ja3", "x_ja3_hash", "ja3_fingerprint",
+                  "x_ja3_fingerprint"})) {
+      return set(PathInfo::Kind::kJa3, FieldBit(Field::kJa3));
+    }
+    if (OneOf(t, {"x_ja3s", "x_ja3s_hash", "ja3s_fingerprint",
+                  "x_ja3s_fingerprint"})) {
+      return set(PathInfo::Kind::kJa3, FieldBit(Field::kJa3s));
+    }
+    if (OneOf(t, {"x_hassh", "x_hassh_md5", "x_hassh_hash", "x_hasshserver",
+                  "x_hassh_server"})) {
+      return set(PathInfo::Kind::kHassh, FieldBit(Field::kHassh));
+    }
+  }
+  if (OneOf(last, {"ja3", "ja3_hash", "ja3_md5", "ja3_fingerprint",
+                   "ja3_fingerprint_md5", "x_ja3", "x_ja3_hash", "client_ja3",
+                   "x_misp_ja3_fingerprint_md5"})) {
+    return set(PathInfo::Kind::kJa3, FieldBit(Field::kJa3));
+  }
+  if (OneOf(last, {"ja3s", "ja3s_hash", "ja3s_md5", "ja3s_fingerprint",
+                   "ja3s_fingerprint_md5", "x_ja3s", "x_ja3s_hash",
+                   "server_ja3s", "x_misp_ja3s_fingerprint_md5"})) {
+    return set(PathInfo::Kind::kJa3, FieldBit(Field::kJa3s));
+  }
+  if (OneOf(last, {"hassh", "hassh_md5", "hassh_hash", "x_hassh", "hasshserver",
+                   "hasshserver_md5", "hassh_server", "x_hasshserver",
+                   "x_misp_hassh_md5", "x_misp_hasshserver_md5"})) {
+    return set(PathInfo::Kind::kHassh, FieldBit(Field::kHassh));
+  }
+  const std::string& k0 = keys[0];
+  if ((type == "ipv4-addr" || type == "ipv6-addr") && path == "value") {
+    return set(PathInfo::Kind::kIp,
+               FieldBit(Field::kSrcIp) | FieldBit(Field::kDstIp));
+  }
+  if (type == "network-traffic" && keys.size() == 2 && keys[1] == "value") {
+    if (k0 == "src_ref")
+      return set(PathInfo::Kind::kIp, FieldBit(Field::kSrcIp));
+    if (k0 == "dst_ref")
+      return set(PathInfo::Kind::kIp, FieldBit(Field::kDstIp));
+  }
+  if (type == "domain-name" && path == "value") {
+    return set(PathInfo::Kind::kDomain,
+               FieldBit(Field::kDomain) | FieldBit(Field::kUrlHost));
+  }
+  if (type == "url" && path == "value") {
+    return set(PathInfo::Kind::kUrl, FieldBit(Field::kUrl));
+  }
+  if ((type == "email-addr" && path == "value") ||
+      (type == "email-message" && keys.size() == 2 && keys[1] == "value" &&
+       (k0 == "sender_ref" || k0 == "from_ref"))) {
+    return set(PathInfo::Kind::kEmail, FieldBit(Field::kEmail));
+  }
+  if ((type == "file" || type == "artifact") && keys.size() == 2 &&
+      k0 == "hashes") {
+    info.algorithm = NormalizeHashAlgorithm(keys[1]);
+    uint32_t f = 0;
+    if (info.algorithm == "md5") f = FieldBit(Field::kMd5);
+    if (info.algorithm == "sha1") f = FieldBit(Field::kSha1);
+    if (info.algorithm == "sha256") f = FieldBit(Field::kSha256);
+    return set(PathInfo::Kind::kHash, f);
+  }
+  if (type == "file" && path == "name") {
+    return set(PathInfo::Kind::kString, FieldBit(Field::kFileName));
+  }
+  if (type == "process" && path == "name") {
+    return set(PathInfo::Kind::kString, FieldBit(Field::kProcess));
+  }
+  if (type == "process" && path == "command_line") {
+    return set(PathInfo::Kind::kString, FieldBit(Field::kCommandLine));
+  }
+  if (type == "user-account" &&
+      (path == "account_login" || path == "user_id")) {
+    return set(PathInfo::Kind::kString, FieldBit(Field::kUser));
+  }
+  if (type == "user-account" && path == "credential") {
+    return set(PathInfo::Kind::kString, FieldBit(Field::kPassword));
+  }
+  if (type == "network-traffic" && keys.size() == 4 &&
+      keys[1] == "http_request_ext" && keys[2] == "request_header" &&
+      keys[3] == "user-agent") {
+    return set(PathInfo::Kind::kString, FieldBit(Field::kUserAgent));
+  }
+  if (type == "network-traffic" && keys.size() == 4 &&
+      keys[1] == "http-request-ext" && keys[2] == "request_header" &&
+      keys[3] == "user-agent") {
+    return set(PathInfo::Kind::kString, FieldBit(Field::kUserAgent));
+  }
+  return info;
+}
+
+struct IndexBuilder::State {
+  IndexOptions options;
+  std::unique_ptr<Index> index{new Index()};
+  internal::ValueTable::Builder values;
+  std::vector<internal::RegexSet::Entry> regexes;
+  simdjson::dom::parser parser;
+  void Problem(std::string_view id, std::string_view rule,
+               std::string_view message) {
+    auto& p = index->impl_->stats.problems;
+    if (p.size() < 100)
+      p.push_back(fmt::format("{}: {}: {}", id, rule, message));
+  }
+};
+
+IndexBuilder::IndexBuilder(IndexOptions options) : state_(new State) {
+  state_->options = options;
+  state_->index->impl_->options = options;
+}
+IndexBuilder::~IndexBuilder() = default;
+
+namespace {
+
+std::string Quote(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out += "'";
+  return out;
+}
+
+// The canonical text of one comparison an atom stands for, as
+// Pattern::canonical() renders it (used to tell a simple pattern, which
+// is exactly an OR of its atoms, from a full one; a mismatch only costs
+// speed: the indicator is then confirmed as a full pattern).
+std::string RenderAtom(const pattern::PrefilterAtom& a) {
+  std::string lhs = a.object_type + ":" + a.path;
+  std::string rhs = a.string_value ? Quote(a.value) : a.value;
+  switch (a.kind) {
+    case pattern::PrefilterAtom::Kind::kEquals:
+    case pattern::PrefilterAtom::Kind::kCidr:
+      return lhs + " = " + rhs;
+    case pattern::PrefilterAtom::Kind::kLike:
+      return lhs + " LIKE " + rhs;
+    case pattern::PrefilterAtom::Kind::kRegex:
+      return lhs + " MATCHES " + rhs;
+  }
+  return {};
+}
+
+bool IsOrOfAtoms(const pattern::Pattern& p,
+                 const std::vector<pattern::PrefilterAtom>& atoms) {
+  if (p.expressions().size() != 1) return false;
+  std::string_view text = p.canonical();
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']') {
+    return false;
+  }
+  text = text.substr(1, text.size() - 2);
+  std::vector<std::string> rendered;
+  for (const auto& a : atoms) rendered.push_back(RenderAtom(a));
+  size_t used = 0;
+  while (true) {
+    bool found = false;
+    for (const std::string& r : rendered) {
+      if (text.starts_with(r)) {
+        text.remove_prefix(r.size());
+        found = true;
+        ++used;
+        break;
+      }
+    }
+    if (!found) return false;
+    if (text.empty()) return used >= 1;
+    if (!text.starts_with(" OR ")) return false;
+    text.remove_prefix(4);
+  }
+}
+
+// The SCO types an event observation holds (EventObservation).
+bool IsObservedType(std::string_view t) {
+  return OneOf(t, {"ipv4-addr", "ipv6-addr", "network-traffic", "domain-name",
+                   "url", "email-addr", "file", "process", "user-account",
+                   "x-ja3", "x-ja3s", "x-hassh"});
+}
+
+// Where an atom goes in the index.
+struct Insertion {
+  enum class Where { kValue, kCidr, kRegex } where = Where::kValue;
+  std::string key;  // kValue
+  std::optional<IpPrefix> prefix;
+  internal::RegexSet::Entry regex;
+  uint32_t fields = 0;
+};
+
+std::optional<Insertion> Place(const pattern::PrefilterAtom& a,
+                               const PathInfo& info, bool* no_field) {
+  using K = pattern::PrefilterAtom::Kind;
+  Insertion ins;
+  ins.fields = info.fields;
+  *no_field = info.fields == 0;
+  if (a.kind == K::kLike || a.kind == K::kRegex) {
+    ins.where = Insertion::Where::kRegex;
+    ins.regex.expression = a.kind == K::kLike
+                               ? internal::LikeToRegex(a.value)
+                               : internal::Re2ToHyperscan(a.value);
+    ins.regex.dotall = a.kind == K::kLike;
+    ins.regex.caseless = info.kind == PathInfo::Kind::kHash ||
+                         info.kind == PathInfo::Kind::kJa3 ||
+                         info.kind == PathInfo::Kind::kHassh ||
+                         info.kind == PathInfo::Kind::kDomain;
+    return ins;
+  }
+  if (!a.string_value && info.kind != PathInfo::Kind::kString) {
+    return std::nullopt;
+  }
+  switch (info.kind) {
+    case PathInfo::Kind::kNone:
+      return std::nullopt;
+    case PathInfo::Kind::kIp: {
+      std::optional<IpPrefix> p = ParseIpPrefix(a.value);
+      if (!p) return std::nullopt;
+      int full = p->addr.family == 4 ? 32 : 128;
+      if (p->prefix == full) {
+        ins.key.push_back(kSpaceIp);
+        ins.key.append(reinterpret_cast<const char*>(p->addr.bytes.data()),
+                       full / 8);
+      } else {
+        ins.where = Insertion::Where::kCidr;
+        ins.prefix = p;
+      }
+      return ins;
+    }
+    case PathInfo::Kind::kDomain: {
+      auto d = NormalizeDomain(a.value);
+      if (!d) return std::nullopt;
+      ins.key = std::string(1, kSpaceDomain) + *d;
+      return ins;
+    }
+    case PathInfo::Kind::kUrl: {
+      auto u = NormalizeUrl(a.value);
+      if (!u) return std::nullopt;
+      ins.key = std::string(1, kSpaceUrl) + *u;
+      return ins;
+    }
+    case PathInfo::Kind::kEmail: {
+      auto e = NormalizeEmail(a.value);
+      if (!e) return std::nullopt;
+      ins.key = std::string(1, kSpaceEmail) + *e;
+      return ins;
+    }
+    case PathInfo::Kind::kHash: {
+      auto h = NormalizeHex(a.value);
+      std::string v = h ? *h : a.value;  // SSDEEP, TLSH: as written
+      ins.key = std::string(1, kSpaceHash) + info.algorithm + ":" + v;
+      return ins;
+    }
+    case PathInfo::Kind::kJa3:
+    case PathInfo::Kind::kHassh: {
+      auto h = NormalizeHex(a.value);
+      if (!h) return std::nullopt;
+      ins.key =
+          std::string(
+              1, info.kind == PathInfo::Kind::kJa3 ? kSpaceJa3 : kSpaceHassh) +
+          *h;
+      return ins;
+    }
+    case PathInfo::Kind::kString: {
+      for (unsigned f = 0; f < static_cast<unsigned>(Field::kCount); ++f) {
+        if (info.fields & (1u << f)) {
+          ins.key = std::string(1, kSpaceString);
+          ins.key.push_back(static_cast<char>('a' + f));
+          ins.key += a.value;
+          break;
+        }
+      }
+      return ins;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void IndexBuilder::Add(std::string_view id, std::string_view pattern_type,
+                       std::string_view text) {
+  State& s = *state_;
+  Index::Impl& x = *s.index->impl_;
+  ++x.stats.seen;
+  if (pattern_type != "stix") {
+    ++x.stats.skipped_by_pattern_type[std::string(pattern_type)];
+    return;
+  }
+  pattern::CompileResult compiled = pattern::Compile(text);
+  if (!compiled.ok()) {
+    ++x.stats.invalid;
+    s.Problem(id, "pattern", compiled.first_error()->ToString());
+    return;
+  }
+  pattern::Prefilter pf = compiled.pattern->GetPrefilter();
+  std::vector<Insertion> placed;
+  bool typed_only = pf.anchored && !pf.any_of.empty();
+  // An atom the index cannot hold but an event observation could satisfy
+  // (e.g. network-traffic:dst_ref.type) leaves the pattern without a
+  // prefilter: it is tried on every event.
+  bool observable_unplaced = false;
+  for (const auto& atom : pf.any_of) {
+    PathInfo info = ClassifyPath(atom.object_type, atom.path);
+    bool no_field = false;
+    std::optional<Insertion> ins = Place(atom, info, &no_field);
+    if (!ins || no_field) {
+      typed_only = false;
+      if (info.kind == PathInfo::Kind::kNone &&
+          IsObservedType(atom.object_type)) {
+        observable_unplaced = true;
+      }
+      continue;
+    }
+    if (info.kind == PathInfo::Kind::kString &&
+        ins->where != Insertion::Where::kRegex) {
+      typed_only = false;
+    }
+    placed.push_back(std::move(*ins));
+  }
+  bool simple = typed_only && placed.size() == pf.any_of.size() &&
+                IsOrOfAtoms(*compiled.pattern, pf.any_of);
+  if (observable_unplaced) pf.anchored = false;
+  if (pf.anchored && placed.empty()) {
+    // Every atom is on something a telemetry event never carries.
+    ++x.stats.no_telemetry;
+    return;
+  }
+  auto ordinal = static_cast<uint32_t>(x.indicators.size());
+  Index::Impl::Indicator rec;
+  rec.id_off = static_cast<uint32_t>(x.ids.size());
+  rec.id_len = static_cast<uint32_t>(id.size());
+  x.ids.append(id);
+  if (simple) {
+    ++x.stats.simple;
+  } else {
+    ++x.stats.full;
+    rec.pattern = static_cast<int32_t>(x.patterns.size());
+    x.patterns.push_back(std::move(compiled.pattern));
+    if (!pf.anchored) {
+      ++x.stats.unanchored;
+      x.unanchored.push_back(ordinal);
+    }
+  }
+  x.indicators.push_back(rec);
+  ++x.stats.indexed;
+  if (!pf.anchored) return;
+  for (Insertion& ins : placed) {
+    Posting p{ordinal, ins.fields};
+    switch (ins.where) {
+      case Insertion::Where::kValue:
+        s.values.Add(ins.key, p);
+        break;
+      case Insertion::Where::kCidr:
+        (ins.prefix->addr.family == 4 ? x.v4 : x.v6)
+            .Add(ins.prefix->addr.bytes.data(), ins.prefix->prefix, p);
+        break;
+      case Insertion::Where::kRegex:
+        ins.regex.posting = p;
+        s.regexes.push_back(std::move(ins.regex));
+        break;
+    }
+  }
+}
+
+void IndexBuilder::AddStored(std::string_view json, Timestamp now) {
+  State& s = *state_;
+  Index::Impl& x = *s.index->impl_;
+  simdjson::dom::parser& parser = s.parser;
+  simdjson::dom::element doc;
+  if (parser.parse(json.data(), json.size()).get(doc) != simdjson::SUCCESS) {
+    ++x.stats.seen;
+    ++x.stats.invalid;
+    s.Problem("?", "json", "stored indicator is not JSON");
+    return;
+  }
+  std::string_view id, type = "stix", pattern, from, until;
+  bool revoked = false;
+  auto str = [&](const char* key, std::string_view* out) {
+    if (doc[key].get(*out) != simdjson::SUCCESS) *out = {};
+  };
+  str("id", &id);
+  str("pattern", &pattern);
+  str("valid_from", &from);
+  str("valid_until", &until);
+  if (doc["pattern_type"].get(type) != simdjson::SUCCESS) type = "stix";
+  if (doc["revoked"].get(revoked) != simdjson::SUCCESS) revoked = false;
+  if (revoked) {
+    ++x.stats.seen;
+    ++x.stats.revoked;
+    return;
+  }
+  auto before = [&](std::string_view ts, bool* ok) {
+    Result<Timestamp> t = ParseTimestamp(ts);
+    *ok = t.ok();
+    return t.ok() ? *t : Timestamp{};
+  };
+  bool ok = true;
+  if (!from.empty()) {
+    Timestamp f = before(from, &ok);
+    if (ok && now < f) {
+      ++x.stats.seen;
+      ++x.stats.not_current;
+      return;
+    }
+  }
+  if (!until.empty()) {
+    Timestamp u = before(until, &ok);
+    if (ok && !(now < u)) {
+      ++x.stats.seen;
+      ++x.stats.not_current;
+      return;
+    }
+  }
+  Add(id, type, pattern);
+}
+
+std::shared_ptr<const Index> IndexBuilder::Build() {
+  State& s = *state_;
+  Index::Impl& x = *s.index->impl_;
+  x.values = s.values.Build();
+  x.v4.Finish();
+  x.v6.Finish();
+  internal::RegexSet::BuildStats rs;
+  x.regexes = internal::RegexSet::Build(std::move(s.regexes), &rs);
+  x.stats.regex_hyperscan = static_cast<int64_t>(rs.hyperscan);
+  x.stats.regex_re2 = static_cast<int64_t>(rs.re2_fallback);
+  x.stats.regex_rejected = static_cast<int64_t>(rs.rejected);
+  for (const std::string& e : rs.errors) s.Problem("regex", "hyperscan", e);
+  int64_t over = 0;
+  x.values.ForEach([&](std::string_view, std::span<const Posting> p) {
+    if (p.size() > x.options.max_indicators_per_value) ++over;
+  });
+  x.stats.over_correlating_values = over;
+  x.rate.reset(new std::atomic<uint64_t>[x.indicators.size() + 1]);
+  for (size_t i = 0; i <= x.indicators.size(); ++i) x.rate[i].store(0);
+  x.ids.shrink_to_fit();
+  x.indicators.shrink_to_fit();
+  x.stats.bytes = x.values.bytes() + x.v4.bytes() + x.v6.bytes() +
+                  x.regexes.bytes() + x.ids.capacity() +
+                  x.indicators.capacity() * sizeof(Index::Impl::Indicator) +
+                  x.indicators.size() * sizeof(uint64_t);
+  std::shared_ptr<const Index> out(std::move(s.index));
+  s.index.reset(new Index());
+  s.index->impl_->options = s.options;
+  return out;
+}
+
+Index::Index() : impl_(new Impl) {}
+Index::~Index() = default;
+const IndexStats& Index::stats() const { return impl_->stats; }
+size_t Index::size() const { return impl_->indicators.size(); }
+
+Result<std::shared_ptr<const Index>> BuildIndexFromStore(
+    store::Store& store, const store::Reader& reader, Clock& clock,
+    const IndexOptions& options) {
+  IndexBuilder builder(options);
+  Timestamp now = clock.Now();
+  store::Query q;
+  q.types = {"indicator"};
+  Status st = store.Scan(reader, q, [&](const store::StoredObject& o) {
+    builder.AddStored(o.json, now);
+    return true;
+  });
+  if (!st.ok()) return st;
+  return builder.Build();
+}
+
+}  // namespace ncert::match

@@ -1,0 +1,84 @@
+// The inside of an Index: what IndexBuilder fills and Matcher reads.
+// Private to match/.
+//
+// Thread safety: immutable once built, except `rate`, whose elements are
+// atomics.
+#ifndef NCERT_MATCH_INDEX_INTERNAL_H_
+#define NCERT_MATCH_INDEX_INTERNAL_H_
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "match/matcher.h"
+#include "match/structures_internal.h"
+#include "pattern/pattern.h"
+
+namespace ncert::match {
+
+// Keys in the value table start with one byte that says what they are.
+enum Space : char {
+  kSpaceIp = 'I',      // + 4 or 16 address bytes
+  kSpaceDomain = 'D',  // + normalised host name
+  kSpaceUrl = 'U',     // + normalised URL
+  kSpaceEmail = 'E',   // + normalised address
+  kSpaceHash = 'H',    // + algorithm + ':' + lower hex
+  kSpaceJa3 = 'J',     // + lower hex (JA3 and JA3S share it)
+  kSpaceHassh = 'S',   // + lower hex
+  kSpaceString = 'T',  // + field byte + value as written (pattern atoms)
+};
+
+inline uint32_t FieldBit(Field f) { return 1u << static_cast<unsigned>(f); }
+
+struct Index::Impl {
+  struct Indicator {
+    uint32_t id_off = 0, id_len = 0;
+    int32_t pattern = -1;  // index into `patterns` for full patterns
+  };
+  IndexOptions options;
+  IndexStats stats;
+  std::string ids;  // arena of indicator ids
+  std::vector<Indicator> indicators;
+  internal::ValueTable values;
+  internal::CidrTrie v4{32}, v6{128};
+  internal::RegexSet regexes;
+  std::vector<std::unique_ptr<pattern::Pattern>> patterns;
+  std::vector<uint32_t> unanchored;  // indicators tried on every event
+  // Per indicator: (window << 32) | events matched in it.
+  std::unique_ptr<std::atomic<uint64_t>[]> rate;
+
+  std::string_view Id(uint32_t i) const {
+    return std::string_view(ids).substr(indicators[i].id_off,
+                                        indicators[i].id_len);
+  }
+};
+
+// Which event fields a STIX object path can be matched in, and how; for
+// atoms the typed structures understand. Empty fields: none.
+struct PathInfo {
+  enum class Kind {
+    kNone,
+    kIp,
+    kDomain,
+    kUrl,
+    kEmail,
+    kHash,
+    kJa3,
+    kHassh,
+    kString,
+  };
+  Kind kind = Kind::kNone;
+  uint32_t fields = 0;
+  std::string algorithm;  // kHash: normalised algorithm name
+};
+PathInfo ClassifyPath(std::string_view object_type, std::string_view path);
+
+// The observation a full pattern is confirmed against (docs/matching.md,
+// "Event as observation").
+pattern::Observation EventObservation(const telemetry::Event& event);
+
+}  // namespace ncert::match
+
+#endif  // NCERT_MATCH_INDEX_INTERNAL_H_
