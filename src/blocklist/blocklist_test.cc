@@ -49,7 +49,7 @@ TEST(ExtractTest, SimplePatternsGiveTheirValues) {
   EXPECT_EQ(v[0].kind, Kind::kSha256);
   EXPECT_EQ(v[0].value,
             "aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f");
-  v = Extract(Ind("[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']"),
+  v = Extract(Ind("[file:hashes.md5 = 'd41d8cd98f00b204e9800998ecf8427e']"),
               &skipped);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].kind, Kind::kMd5);
@@ -104,6 +104,12 @@ TEST(ExtractTest, HostileValuesAreSkippedWithAReason) {
       {"ipv4-addr", "198.51.100.7 }; flush ruleset; {"},
       {"ipv4-addr", "0.0.0.0/0"},
       {"ipv4-addr", "1.2.3"},
+      {"ipv4-addr", "10.1.2.3"},
+      {"ipv4-addr", "192.168.0.0/16"},
+      {"ipv4-addr", "127.0.0.1"},
+      {"ipv4-addr", "8.0.0.0/7"},
+      {"ipv6-addr", "fe80::1"},
+      {"ipv6-addr", "::1"},
       {"url", "http://evil.example/a\";sid:1;"},
       {"url", "http://evil.example/a b"},
       {"url", "javascript:alert(1)"},

@@ -26,6 +26,33 @@ std::string LowerAscii(std::string_view s) {
   return out;
 }
 
+// Addresses no public block list should carry: unspecified, loopback,
+// private (RFC 1918, RFC 4193), link-local, shared (RFC 6598), multicast
+// and reserved space. Documentation ranges stay allowed (examples use them).
+const char* Reserved(bool v6, const unsigned char* b) {
+  if (!v6) {
+    if (b[0] == 0) return "the unspecified network 0.0.0.0/8";
+    if (b[0] == 127) return "a loopback address";
+    if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) ||
+        (b[0] == 192 && b[1] == 168)) {
+      return "a private address (RFC 1918)";
+    }
+    if (b[0] == 100 && (b[1] & 0xc0) == 64)
+      return "shared address space (RFC 6598)";
+    if (b[0] == 169 && b[1] == 254) return "a link-local address";
+    if (b[0] >= 224) return "a multicast or reserved address";
+    return nullptr;
+  }
+  static const unsigned char kZero[16] = {};
+  if (std::equal(b, b + 15, kZero) && (b[15] == 0 || b[15] == 1)) {
+    return "the unspecified or loopback address";
+  }
+  if ((b[0] & 0xfe) == 0xfc) return "a unique local address (RFC 4193)";
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return "a link-local address";
+  if (b[0] == 0xff) return "a multicast address";
+  return nullptr;
+}
+
 Result<std::string> NormaliseIp(bool v6, std::string_view text) {
   std::string s(text);
   int prefix = -1;
@@ -51,6 +78,15 @@ Result<std::string> NormaliseIp(bool v6, std::string_view text) {
   }
   if (prefix == 0) {
     return Status::InvalidArgument("a /0 block would match every address");
+  }
+  if (prefix >= 0 && prefix < (v6 ? 16 : 8)) {
+    return Status::InvalidArgument(
+        fmt::format("/{} is too broad for a block list (at most /{} blocks)",
+                    prefix, v6 ? 16 : 8));
+  }
+  if (const char* why = Reserved(v6, bytes)) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: blocking it would cut traffic that never leaves the site", why));
   }
   if (prefix >= 0) {  // clear the host bits: 192.0.2.1/24 is 192.0.2.0/24
     const int n = v6 ? 16 : 4;
@@ -189,9 +225,13 @@ std::optional<Kind> KindOf(std::string_view type, std::string_view path) {
     if (type == "url") return Kind::kUrl;
   }
   if (type == "file") {
-    if (p == "hashes.MD5") return Kind::kMd5;
-    if (p == "hashes.SHA-1") return Kind::kSha1;
-    if (p == "hashes.SHA-256") return Kind::kSha256;
+    std::string upper = p;
+    for (char& c : upper)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (upper == "HASHES.MD5") return Kind::kMd5;
+    if (upper == "HASHES.SHA-1" || upper == "HASHES.SHA1") return Kind::kSha1;
+    if (upper == "HASHES.SHA-256" || upper == "HASHES.SHA256")
+      return Kind::kSha256;
   }
   return std::nullopt;
 }
@@ -207,9 +247,9 @@ pattern::Observation Alone(Kind kind, const pattern::PrefilterAtom& atom,
     case Kind::kMd5:
     case Kind::kSha1:
     case Kind::kSha256: {
-      std::string algo = kind == Kind::kMd5    ? "MD5"
-                         : kind == Kind::kSha1 ? "SHA-1"
-                                               : "SHA-256";
+      // The key as the pattern writes it ("hashes.'SHA-256'", "hashes.md5").
+      std::string algo = atom.path.substr(atom.path.find('.') + 1);
+      algo.erase(std::remove(algo.begin(), algo.end(), '\''), algo.end());
       members.push_back(
           {"hashes", Value::Object({{algo, Value::String(atom.value)}})});
       break;

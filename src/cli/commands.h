@@ -22,6 +22,8 @@ void AddSimCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddDemoCommand(CLI::App& app, Context& ctx, int* exit_code);
 // exercise start|status|questions|answer|score.
 void AddExerciseCommand(CLI::App& app, Context& ctx, int* exit_code);
+// indicators export (block lists, docs/blocklists.md).
+void AddIndicatorsCommand(CLI::App& app, Context& ctx, int* exit_code);
 
 }  // namespace ncert::cli
 
