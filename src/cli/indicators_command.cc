@@ -26,6 +26,7 @@ struct ExportOptions {
   std::string tlp_max;
   std::string output;
   std::string bundle_id;
+  std::string at;  // --at: "now" for validity and headers (default: clock)
   blocklist::WriterOptions writer;
   int max_skipped_shown = 20;
 };
@@ -170,6 +171,14 @@ int RunIndicatorsExport(Context& ctx, ExportOptions opt) {
   }
   opt.writer.format = *format;
   opt.writer.now = ctx.clock->Now();
+  if (!opt.at.empty()) {
+    auto t = ParseTimestamp(opt.at);
+    if (!t.ok()) {
+      return ctx.Fail(Status::InvalidArgument(
+          fmt::format("--at '{}': {}", opt.at, t.status().message())));
+    }
+    opt.writer.now = *t;
+  }
   if (opt.bundle_id.empty()) {
     opt.bundle_id = NewStixId("bundle");
   } else if (auto id = ParseStixId(opt.bundle_id);
@@ -325,6 +334,9 @@ void AddIndicatorsCommand(CLI::App& app, Context& ctx, int* exit_code) {
   cmd->add_option("-o,--output", opt->output,
                   "write the list to FILE (Suricata hash lists go beside it)");
   cmd->add_option("--bundle-id", opt->bundle_id, "stix: the bundle's id");
+  cmd->add_option("--at", opt->at,
+                  "judge validity at this RFC 3339 time instead of now (and "
+                  "stamp it in headers): reproducible lists");
   cmd->add_option("--sid-base", opt->writer.sid_base,
                   "suricata: first sid of the range")
       ->capture_default_str();
