@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: every benchmark, then the end-to-end ingest benchmark.
+# `make bench`: every benchmark, then the end-to-end ingest and block-list
+# export benchmarks.
 #
 #   bench/run.sh [N]     N indicators for bench/ingest.sh (default 1000000;
 #                        also BENCH_N=...)
@@ -19,3 +20,5 @@ for bin in build/bench/*_benchmark; do
 done
 echo "== bench/ingest.sh $N"
 bash bench/ingest.sh "$N"
+echo "== bench/blocklist.sh $N"
+bash bench/blocklist.sh "$N"

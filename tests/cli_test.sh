@@ -262,6 +262,65 @@ for l in open(sys.argv[1]):
     if 'raw' in d: ev[(d['raw']['file'].split('/')[-1], d['raw']['line'])]=d
 rows=[l.rstrip('\n').split('\t') for l in open(sys.argv[2])]
 print(len(rows) > 5 and all(ev[(f,int(n))].get(k)==v for f,n,k,v in rows))" "$T/out" "$T/planted.tsv")" "True" "every planted value read back at its file:line"
+# --- indicators export (block lists) ------------------------------------------
+BL=tests/fixtures/blocklist
+BDB="$T/blocklist.db"
+AT=2024-06-01T00:00:00Z
+BID=bundle--00000000-0000-4000-8000-0000000e4707
+expect_exit 0 "ingest block-list fixture" -- "$NCERT" --db "$BDB" ingest "$BL/indicators.json"
+expect_exit 0 "indicators export --help" -- "$NCERT" indicators export --help
+expect_exit 2 "indicators export without --format" -- "$NCERT" --db "$BDB" indicators export
+expect_exit 2 "unknown format" -- "$NCERT" --db "$BDB" indicators export --format pdf
+expect_exit 2 "unknown --type" -- "$NCERT" --db "$BDB" indicators export --format txt --type process
+expect_exit 2 "bad --since" -- "$NCERT" --db "$BDB" indicators export --format txt --since yesterday
+expect_exit 2 "bad --tlp-max" -- "$NCERT" --db "$BDB" indicators export --format txt --tlp-max purple
+expect_exit 2 "hostile --rpz-zone" -- "$NCERT" --db "$BDB" indicators export --format rpz --rpz-zone 'x.example. IN NS evil.'
+expect_exit 2 "hostile --nft-table" -- "$NCERT" --db "$BDB" indicators export --format nftables --nft-table 'x { }; flush ruleset'
+for f in stix csv txt suricata rpz nftables; do
+  expect_exit 0 "indicators export --format $f" -- "$NCERT" --db "$BDB" indicators export --format $f --at $AT --bundle-id $BID -o "$T/bl.$f"
+  if cmp -s "$T/bl.$f" "$BL/expected.$f"; then ok; else bad "$f differs from $BL/expected.$f"; diff "$BL/expected.$f" "$T/bl.$f" | head -5 >&2; fi
+done
+for h in md5 sha256; do
+  if cmp -s "$T/ncert-$h.txt" "$BL/expected-$h.txt"; then ok; else bad "suricata $h list differs"; fi
+done
+expect_grep "$T/err" "skipped 7 values" "summary counts skipped values"
+expect_grep "$T/err" "character 0x22 is not allowed" "quote injection skipped with its reason"
+expect_grep "$T/err" "private address" "private range skipped with its reason"
+expect_grep "$T/err" "not a simple pattern" "AND pattern skipped with its reason"
+if python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$T/bl.stix"; then ok; else bad "stix export is not JSON"; fi
+expect_eq "$(json_get "$T/bl.stix" "len(d['objects'])")" "14" "stix: the 14 current indicators"
+# Nothing hostile reaches a list (the STIX bundle carries the indicators
+# whole, JSON-escaped, which the JSON check above covers).
+if grep -lE 'flush ruleset|sid:1;|zone\.example|b.cher' "$T"/bl.csv "$T"/bl.txt "$T"/bl.suricata "$T"/bl.rpz "$T"/bl.nftables >/dev/null; then bad "hostile value in an export"; else ok; fi
+# The external checkers, where Debian's packages are installed.
+if command -v named-checkzone >/dev/null; then
+  expect_exit 0 "named-checkzone accepts the RPZ zone" -- named-checkzone rpz.ncert.invalid "$T/bl.rpz"
+fi
+if command -v nft >/dev/null && nft -c -f "$BL/expected.nftables" >/dev/null 2>&1; then
+  expect_exit 0 "nft -c accepts the script" -- nft -c -f "$T/bl.nftables"
+fi
+# Filters.
+expect_exit 0 "--type domain-name txt" -- "$NCERT" --db "$BDB" --quiet indicators export --format txt --type domain-name --at $AT
+expect_eq "$(grep -vc '^#' "$T/out")" "3" "--type keeps only domains"
+expect_exit 0 "--min-confidence 80" -- "$NCERT" --db "$BDB" --quiet indicators export --format txt --min-confidence 80 --at $AT
+expect_eq "$(grep -v '^#' "$T/out" | tr '\n' ' ')" "198.51.100.7 203.0.113.0/24 login-bank.example red.bad.example " "--min-confidence"
+expect_exit 0 "--tlp-max green" -- "$NCERT" --db "$BDB" --quiet indicators export --format txt --tlp-max green --at $AT
+if grep -q 'red.bad.example\|dl.bad.example' "$T/out"; then bad "--tlp-max green leaks AMBER/RED values"; else ok; fi
+expect_exit 0 "--since after every version" -- "$NCERT" --db "$BDB" --quiet indicators export --format txt --since 2025-01-01T00:00:00Z --at $AT
+expect_eq "$(grep -vc '^#' "$T/out")" "0" "--since excludes older versions"
+expect_exit 0 "--json summary" -- "$NCERT" --db "$BDB" --json indicators export --format rpz --at $AT -o "$T/j.rpz"
+expect_eq "$(json_get "$T/out" "d['exported'], d['values']['domain-name'], len(d['skipped'])")" "7 3 7" "--json summary counts"
+expect_exit 0 "Japanese summary" -- "$NCERT" --db "$BDB" --lang ja indicators export --format txt --at $AT
+expect_grep "$T/err" "書き出しました" "Japanese summary text"
+expect_exit 0 "real examples to suricata" -- "$NCERT" --db "$DB" --quiet indicators export --format suricata -o "$T/ex.rules"
+[ "$(grep -c '^alert' "$T/ex.rules")" -gt 50 ] && ok || bad "real examples give suricata rules"
+# Access: a member of another organisation sees only what is shared with it.
+expect_exit 0 "org for block lists" -- "$NCERT" --db "$BDB" org add "Kanto ISP" --type isp
+expect_exit 0 "isp user" -- "$NCERT" --db "$BDB" user add isp1 --org "Kanto ISP" --role member
+expect_exit 0 "export as isp1" -- "$NCERT" --db "$BDB" --as isp1 --quiet indicators export --format txt --at $AT
+if grep -q 'red.bad.example\|dl.bad.example' "$T/out"; then bad "a member sees RED/AMBER values not shared with it"; else ok; fi
+expect_grep "$T/out" "login-bank.example" "a member sees GREEN values"
+expect_exit 0 "audit verify after exports" -- "$NCERT" --db "$BDB" --json audit verify
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -24,6 +24,8 @@ void AddDemoCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddExerciseCommand(CLI::App& app, Context& ctx, int* exit_code);
 // telemetry cat.
 void AddTelemetryCommand(CLI::App& app, Context& ctx, int* exit_code);
+// indicators export (block lists, docs/blocklists.md).
+void AddIndicatorsCommand(CLI::App& app, Context& ctx, int* exit_code);
 
 }  // namespace ncert::cli
 

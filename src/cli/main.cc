@@ -92,6 +92,7 @@ int Main(int argc, char** argv) {
   AddDemoCommand(app, ctx, &exit_code);
   AddExerciseCommand(app, ctx, &exit_code);
   AddTelemetryCommand(app, ctx, &exit_code);
+  AddIndicatorsCommand(app, ctx, &exit_code);
 
   Status setup;
   app.parse_complete_callback([&] {

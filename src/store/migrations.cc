@@ -224,8 +224,43 @@ INSERT INTO users (user_id, name, org_id, role, clearance)
   VALUES (1, 'local', 1, 'admin', 3);
 )sql";
 
+// Schema 2: telemetry tables of the sightings aggregator
+// (src/sightings/telemetry_tables.h, docs/matching.md "Sightings"). They hold
+// counts, not knowledge: the sightings themselves are STIX objects in
+// `objects`.
+//
+// sighting_sources: what one source (a telemetry file or stream, named by
+// the caller) contributed to one sighting. Re-reading a source replaces its
+// row, so re-running the same input never counts an event twice.
+// values: a JSON array of up to N [type, value] pairs (the smallest ones),
+// distinct: how many distinct values the source saw for the sighting.
+//
+// match_rollups: matches per indicator per minute (minute_us = start of the
+// minute, in microseconds since the epoch) per source, replaced the same way.
+constexpr std::string_view kSchema2 = R"sql(
+CREATE TABLE sighting_sources (
+  sighting_id TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  count       INTEGER NOT NULL CHECK (count >= 0),
+  first_us    INTEGER NOT NULL,
+  last_us     INTEGER NOT NULL,
+  distinct_values INTEGER NOT NULL DEFAULT 0,
+  "values"    TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (sighting_id, source)
+) WITHOUT ROWID;
+
+CREATE TABLE match_rollups (
+  indicator_id TEXT NOT NULL,
+  minute_us    INTEGER NOT NULL,
+  source       TEXT NOT NULL,
+  count        INTEGER NOT NULL CHECK (count >= 0),
+  PRIMARY KEY (indicator_id, minute_us, source)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchema1},
+    {2, kSchema2},
 };
 
 Result<int64_t> PragmaInt(sqlite3* db, std::string_view name,
