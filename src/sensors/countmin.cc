@@ -59,8 +59,8 @@ uint64_t CountMinSketch::EstimateHash(uint64_t hash) const {
   uint64_t best = UINT64_MAX;
   uint64_t h = hash;
   for (uint32_t i = 0; i < depth_; ++i, h += h2) {
-    best = std::min(best,
-                    counters_[static_cast<size_t>(i) * width_ + h % width_]);
+    best =
+        std::min(best, counters_[static_cast<size_t>(i) * width_ + h % width_]);
   }
   return best;
 }

@@ -148,8 +148,7 @@ Result<HyperLogLog> HyperLogLog::Deserialize(std::string_view blob) {
   uint8_t encoding = 0;
   if (!r.U8(&precision) || !r.U8(&encoding)) return r.Error("truncated header");
   if (precision < kMinPrecision || precision > kMaxPrecision) {
-    return r.Error("precision " + std::to_string(precision) +
-                   " outside 4..18");
+    return r.Error("precision " + std::to_string(precision) + " outside 4..18");
   }
   HyperLogLog h(precision);
   const uint8_t max_rank = static_cast<uint8_t>(65 - precision);
@@ -184,8 +183,8 @@ Result<HyperLogLog> HyperLogLog::Deserialize(std::string_view blob) {
       uint64_t delta = 0;
       uint8_t rank = 0;
       if (!r.Varint(&delta) || !r.U8(&rank)) return r.Error("truncated entry");
-      if (delta == 0 || delta > m || index + static_cast<int64_t>(delta) >=
-                                         static_cast<int64_t>(m)) {
+      if (delta == 0 || delta > m ||
+          index + static_cast<int64_t>(delta) >= static_cast<int64_t>(m)) {
         return r.Error("sparse index out of order or out of range");
       }
       index += static_cast<int64_t>(delta);

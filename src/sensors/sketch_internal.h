@@ -69,9 +69,8 @@ class BlobReader {
   static Result<BlobReader> Open(std::string_view blob, std::string_view magic,
                                  std::string_view what) {
     if (blob.size() < magic.size() + 1 + 8) {
-      return Status::Corruption(
-          std::string(what) + ": blob too short (" +
-          std::to_string(blob.size()) + " bytes)");
+      return Status::Corruption(std::string(what) + ": blob too short (" +
+                                std::to_string(blob.size()) + " bytes)");
     }
     if (blob.substr(0, magic.size()) != magic) {
       return Status::Corruption(std::string(what) + ": bad magic");
@@ -85,9 +84,9 @@ class BlobReader {
     std::string_view body = blob.substr(0, blob.size() - 8);
     uint64_t stored = 0;
     for (int i = 0; i < 8; ++i) {
-      stored |= static_cast<uint64_t>(
-                    static_cast<uint8_t>(blob[body.size() + i]))
-                << (8 * i);
+      stored |=
+          static_cast<uint64_t>(static_cast<uint8_t>(blob[body.size() + i]))
+          << (8 * i);
     }
     if (stored != SketchHash(body.data(), body.size())) {
       return Status::Corruption(std::string(what) + ": checksum mismatch");

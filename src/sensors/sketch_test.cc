@@ -36,7 +36,8 @@ void CheckAccuracy(int precision, uint64_t n) {
     HyperLogLog h(precision);
     for (uint64_t i = 0; i < n; ++i) h.AddHash(ItemHash(i, 1000 + run));
     sigma = h.RelativeStandardError();
-    double rel = (h.Estimate() - static_cast<double>(n)) / static_cast<double>(n);
+    double rel =
+        (h.Estimate() - static_cast<double>(n)) / static_cast<double>(n);
     sum += rel;
     if (std::abs(rel) <= 3 * sigma) ++within;
   }
@@ -45,7 +46,9 @@ void CheckAccuracy(int precision, uint64_t n) {
       << "bias at p=" << precision << " n=" << n;
 }
 
-TEST(HyperLogLog, WithinThreeSigmaOverSeedsMidRange) { CheckAccuracy(12, 20000); }
+TEST(HyperLogLog, WithinThreeSigmaOverSeedsMidRange) {
+  CheckAccuracy(12, 20000);
+}
 TEST(HyperLogLog, WithinThreeSigmaOverSeedsLargeRange) {
   CheckAccuracy(10, 100000);  // n = 100 m: far past linear counting's range
 }
@@ -118,9 +121,9 @@ TEST(HyperLogLog, RejectsTruncatedAndCorrupt) {
   HyperLogLog sparse(12);
   sparse.AddHash(ItemHash(1, 1));
   ExpectRejectsDamage<HyperLogLog>(sparse.Serialize());
-  EXPECT_FALSE(HyperLogLog::Deserialize(CountMinSketch::Create(0.1, 0.1)
-                                            ->Serialize())
-                   .ok());  // foreign magic
+  EXPECT_FALSE(
+      HyperLogLog::Deserialize(CountMinSketch::Create(0.1, 0.1)->Serialize())
+          .ok());  // foreign magic
 }
 
 // A Zipf(1.1)-like stream over `universe` items.
@@ -233,8 +236,14 @@ TEST(SpaceSaving, MergeKeepsBoundsAndRoundTrips) {
   std::map<uint64_t, uint64_t> truth;
   auto s1 = ZipfStream(50000, 20000, 1);
   auto s2 = ZipfStream(50000, 20000, 2);
-  for (uint64_t x : s1) { a.Offer(KeyOf(x)); ++truth[x]; }
-  for (uint64_t x : s2) { b.Offer(KeyOf(x)); ++truth[x]; }
+  for (uint64_t x : s1) {
+    a.Offer(KeyOf(x));
+    ++truth[x];
+  }
+  for (uint64_t x : s2) {
+    b.Offer(KeyOf(x));
+    ++truth[x];
+  }
   ASSERT_TRUE(a.Merge(b).ok());
   EXPECT_EQ(a.total(), 100000u);
   EXPECT_LE(a.size(), 100u);

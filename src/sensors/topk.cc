@@ -261,8 +261,9 @@ Result<SpaceSaving> SpaceSaving::Deserialize(std::string_view blob) {
   }
   if (r.remaining() != 0) return r.Error("trailing bytes");
   std::vector<TopKEntry> sorted = entries;
-  std::sort(sorted.begin(), sorted.end(),
-            [](const TopKEntry& a, const TopKEntry& b) { return a.key < b.key; });
+  std::sort(
+      sorted.begin(), sorted.end(),
+      [](const TopKEntry& a, const TopKEntry& b) { return a.key < b.key; });
   for (size_t i = 1; i < sorted.size(); ++i) {
     if (sorted[i].key == sorted[i - 1].key) return r.Error("duplicate key");
   }
