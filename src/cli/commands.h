@@ -22,6 +22,9 @@ void AddSimCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddDemoCommand(CLI::App& app, Context& ctx, int* exit_code);
 // exercise start|status|questions|answer|score.
 void AddExerciseCommand(CLI::App& app, Context& ctx, int* exit_code);
+// sensors darknet (and the other sensor analyses, registered on the group).
+void AddSensorsCommand(CLI::App& app, Context& ctx, int* exit_code);
+void AddSensorsDarknetCommand(CLI::App& sensors, Context& ctx, int* exit_code);
 
 }  // namespace ncert::cli
 
