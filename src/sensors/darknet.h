@@ -55,10 +55,10 @@ struct DarknetOptions {
   // sources per table; distinct port/protocol series (the rest: "other").
   int hll_precision = 14;
   int series_hll_precision = 12;
-  size_t top_sources_capacity = 4096;
+  size_t top_sources_capacity = 1024;
   size_t top_ports_capacity = 1024;
-  size_t scanner_capacity = 32768;
-  size_t victim_capacity = 16384;
+  size_t scanner_capacity = 8192;
+  size_t victim_capacity = 4096;
   size_t max_series_ports = 256;
   size_t max_attacks = 100000;
   size_t report_top = 20;  // rows per list in the report

@@ -75,33 +75,76 @@ void SpaceSaving::GrowIndex() {
   for (uint32_t s = 0; s < entries_.size(); ++s) IndexInsert(s);
 }
 
-void SpaceSaving::SiftDown(size_t pos) {
-  const size_t n = heap_.size();
-  uint32_t slot = heap_[pos];
-  while (true) {
-    size_t child = 2 * pos + 1;
-    if (child >= n) break;
-    if (child + 1 < n && Less(heap_[child + 1], heap_[child])) ++child;
-    if (!Less(heap_[child], slot)) break;
-    heap_[pos] = heap_[child];
-    heap_pos_[heap_[pos]] = static_cast<uint32_t>(pos);
-    pos = child;
+int32_t SpaceSaving::NewBucket(uint64_t count) {
+  int32_t b;
+  if (!free_buckets_.empty()) {
+    b = free_buckets_.back();
+    free_buckets_.pop_back();
+    buckets_[static_cast<size_t>(b)] = Bucket{};
+  } else {
+    b = static_cast<int32_t>(buckets_.size());
+    buckets_.push_back(Bucket{});
   }
-  heap_[pos] = slot;
-  heap_pos_[slot] = static_cast<uint32_t>(pos);
+  buckets_[static_cast<size_t>(b)].count = count;
+  return b;
 }
 
-void SpaceSaving::SiftUp(size_t pos) {
-  uint32_t slot = heap_[pos];
-  while (pos > 0) {
-    size_t parent = (pos - 1) / 2;
-    if (!Less(slot, heap_[parent])) break;
-    heap_[pos] = heap_[parent];
-    heap_pos_[heap_[pos]] = static_cast<uint32_t>(pos);
-    pos = parent;
+void SpaceSaving::Detach(uint32_t slot) {
+  int32_t b = slot_bucket_[slot];
+  Bucket& bk = buckets_[static_cast<size_t>(b)];
+  int32_t p = slot_prev_[slot], n = slot_next_[slot];
+  if (p >= 0) {
+    slot_next_[static_cast<size_t>(p)] = n;
+  } else {
+    bk.head = n;
   }
-  heap_[pos] = slot;
-  heap_pos_[slot] = static_cast<uint32_t>(pos);
+  if (n >= 0) slot_prev_[static_cast<size_t>(n)] = p;
+  slot_bucket_[slot] = -1;
+  if (bk.head >= 0) return;
+  // The bucket is empty: unlink and free it.
+  if (bk.prev >= 0) {
+    buckets_[static_cast<size_t>(bk.prev)].next = bk.next;
+  } else {
+    min_bucket_ = bk.next;
+  }
+  if (bk.next >= 0) buckets_[static_cast<size_t>(bk.next)].prev = bk.prev;
+  free_buckets_.push_back(b);
+}
+
+void SpaceSaving::Place(uint32_t slot, int32_t from) {
+  const uint64_t count = entries_[slot].count;
+  // The last bucket with count <= `count`, starting at `from`.
+  int32_t at = -1;
+  int32_t b = from >= 0 ? from : min_bucket_;
+  if (b >= 0 && buckets_[static_cast<size_t>(b)].count > count) {
+    b = min_bucket_;  // the hint was too far: start over
+  }
+  while (b >= 0 && buckets_[static_cast<size_t>(b)].count <= count) {
+    at = b;
+    b = buckets_[static_cast<size_t>(b)].next;
+  }
+  int32_t target;
+  if (at >= 0 && buckets_[static_cast<size_t>(at)].count == count) {
+    target = at;
+  } else {
+    target = NewBucket(count);
+    Bucket& t = buckets_[static_cast<size_t>(target)];
+    t.prev = at;
+    t.next = at >= 0 ? buckets_[static_cast<size_t>(at)].next : min_bucket_;
+    if (t.next >= 0) buckets_[static_cast<size_t>(t.next)].prev = target;
+    if (at >= 0) {
+      buckets_[static_cast<size_t>(at)].next = target;
+    } else {
+      min_bucket_ = target;
+    }
+  }
+  Bucket& t = buckets_[static_cast<size_t>(target)];
+  slot_prev_[slot] = -1;
+  slot_next_[slot] = t.head;
+  if (t.head >= 0)
+    slot_prev_[static_cast<size_t>(t.head)] = static_cast<int32_t>(slot);
+  t.head = static_cast<int32_t>(slot);
+  slot_bucket_[slot] = target;
 }
 
 SpaceSaving::Offered SpaceSaving::Offer(const TopKey& key, uint64_t weight) {
@@ -113,17 +156,22 @@ SpaceSaving::Offered SpaceSaving::OfferHashed(const TopKey& key, uint64_t hash,
   total_ += weight;
   uint32_t slot = FindSlot(key, hash);
   if (slot != UINT32_MAX) {
+    int32_t from = slot_bucket_[slot];
     entries_[slot].count += weight;
-    SiftDown(heap_pos_[slot]);
+    // Detach first (it may free `from`): start from its neighbour.
+    int32_t hint = buckets_[static_cast<size_t>(from)].prev;
+    Detach(slot);
+    Place(slot, hint);
     return {slot, false};
   }
   if (entries_.size() < capacity_) {
     slot = static_cast<uint32_t>(entries_.size());
     entries_.push_back({key, weight, 0});
     hashes_.push_back(hash);
-    heap_pos_.push_back(0);
-    heap_.push_back(slot);
-    SiftUp(heap_.size() - 1);
+    slot_prev_.push_back(-1);
+    slot_next_.push_back(-1);
+    slot_bucket_.push_back(-1);
+    Place(slot, -1);
     if (entries_.size() * 2 > index_.size()) {
       GrowIndex();  // reinserts every slot, this one included
     } else {
@@ -131,7 +179,7 @@ SpaceSaving::Offered SpaceSaving::OfferHashed(const TopKey& key, uint64_t hash,
     }
     return {slot, true};
   }
-  slot = heap_[0];
+  slot = static_cast<uint32_t>(buckets_[static_cast<size_t>(min_bucket_)].head);
   IndexErase(slot);
   TopKEntry& e = entries_[slot];
   e.error = e.count;
@@ -139,13 +187,19 @@ SpaceSaving::Offered SpaceSaving::OfferHashed(const TopKey& key, uint64_t hash,
   e.key = key;
   hashes_[slot] = hash;
   IndexInsert(slot);
-  SiftDown(0);
+  int32_t hint = slot_bucket_[slot];
+  if (buckets_[static_cast<size_t>(hint)].head == static_cast<int32_t>(slot) &&
+      slot_next_[slot] < 0) {
+    hint = buckets_[static_cast<size_t>(hint)].prev;  // its bucket will go
+  }
+  Detach(slot);
+  Place(slot, hint);
   return {slot, true};
 }
 
 uint64_t SpaceSaving::MinCount() const {
-  if (entries_.size() < capacity_ || heap_.empty()) return 0;
-  return entries_[heap_[0]].count;
+  if (entries_.size() < capacity_ || min_bucket_ < 0) return 0;
+  return buckets_[static_cast<size_t>(min_bucket_)].count;
 }
 
 std::vector<TopKEntry> SpaceSaving::Top(size_t n) const {
@@ -178,8 +232,17 @@ const TopKEntry* SpaceSaving::Find(const TopKey& key) const {
 void SpaceSaving::Rebuild(std::vector<TopKEntry> entries) {
   entries_.clear();
   hashes_.clear();
-  heap_.clear();
-  heap_pos_.clear();
+  slot_prev_.clear();
+  slot_next_.clear();
+  slot_bucket_.clear();
+  buckets_.clear();
+  free_buckets_.clear();
+  min_bucket_ = -1;
+  // Ascending counts: each lands at the end of the bucket list.
+  std::sort(
+      entries.begin(), entries.end(),
+      [](const TopKEntry& a, const TopKEntry& b) { return a.count < b.count; });
+  int32_t last = -1;
   size_t size = 16;
   while (size < entries.size() * 2) size *= 2;
   index_.assign(size, 0);
@@ -187,9 +250,11 @@ void SpaceSaving::Rebuild(std::vector<TopKEntry> entries) {
     uint32_t slot = static_cast<uint32_t>(entries_.size());
     hashes_.push_back(KeyHash(e.key));
     entries_.push_back(e);
-    heap_pos_.push_back(0);
-    heap_.push_back(slot);
-    SiftUp(heap_.size() - 1);
+    slot_prev_.push_back(-1);
+    slot_next_.push_back(-1);
+    slot_bucket_.push_back(-1);
+    Place(slot, last);
+    last = slot_bucket_[slot];
     IndexInsert(slot);
   }
 }

@@ -16,8 +16,9 @@
 // Keys are 16 bytes (an IPv6 address, an IPv4-mapped address, or a port key
 // the caller lays out). Offer() also returns the key's slot, so a caller can
 // keep its own per-key data beside the counter (reset it when `fresh`).
-// Updates are O(log capacity) (a min-heap over counts, an open-addressing
-// index by hash).
+// Updates are O(1) for unit weights: Metwally's Stream-Summary (counters in
+// buckets of equal count, buckets in a list by count) and an
+// open-addressing index by hash.
 //
 // Thread safety: a value; concurrent const use is safe, mutation is not.
 #ifndef NCERT_SENSORS_TOPK_H_
@@ -82,20 +83,28 @@ class SpaceSaving {
   void IndexInsert(uint32_t slot);
   void IndexErase(uint32_t slot);
   void GrowIndex();
-  void SiftDown(size_t pos);
-  void SiftUp(size_t pos);
-  bool Less(uint32_t a, uint32_t b) const {
-    return entries_[a].count < entries_[b].count;
-  }
+  // Stream-Summary: Place() puts a detached slot into the bucket of its
+  // count, searching forward from bucket `from` (or the smallest).
+  void Place(uint32_t slot, int32_t from);
+  void Detach(uint32_t slot);  // frees its bucket when it empties
+  int32_t NewBucket(uint64_t count);
   void Rebuild(std::vector<TopKEntry> entries);
+
+  struct Bucket {
+    uint64_t count = 0;
+    int32_t prev = -1, next = -1;  // buckets by count, ascending
+    int32_t head = -1;             // first slot in it
+  };
 
   size_t capacity_;
   uint64_t total_ = 0;
-  std::vector<TopKEntry> entries_;  // by slot
-  std::vector<uint64_t> hashes_;    // by slot
-  std::vector<uint32_t> heap_;      // slots, min-heap by count
-  std::vector<uint32_t> heap_pos_;  // by slot
-  std::vector<uint32_t> index_;     // slot + 1, 0 = empty; size a power of 2
+  std::vector<TopKEntry> entries_;                            // by slot
+  std::vector<uint64_t> hashes_;                              // by slot
+  std::vector<int32_t> slot_prev_, slot_next_, slot_bucket_;  // by slot
+  std::vector<Bucket> buckets_;
+  std::vector<int32_t> free_buckets_;
+  int32_t min_bucket_ = -1;
+  std::vector<uint32_t> index_;  // slot + 1, 0 = empty; size a power of 2
 };
 
 }  // namespace ncert::sensors
