@@ -36,9 +36,8 @@ CUT="$OUT/darknet-cut-1000000.pcap"
 # measure LABEL PACKETS CMD... → prints one line, sets CPU and RSS.
 measure() {
   local label="$1" packets="$2"; shift 2
-  local t
-  t=$( { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  read -r WALL USER SYS RSS <<<"$t"
+  /usr/bin/time -o "$OUT/time.txt" -f "%e %U %S %M" "$@" >/dev/null 2>&1 || true
+  read -r WALL USER SYS RSS <"$OUT/time.txt"
   CPU=$(python3 -c "print(max(0.001, $USER + $SYS))")
   printf "%-44s %10d pkts  cpu %7.2f s  %10.0f pkts/cpu-s  wall %7.2f s  %10.0f pkts/s  max RSS %7d KB\n" \
     "$label" "$packets" "$CPU" "$(python3 -c "print($packets / $CPU)")" "$WALL" \
