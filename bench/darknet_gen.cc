@@ -32,9 +32,9 @@ int main(int argc, char** argv) {
     std::perror(argv[2]);
     return 1;
   }
-  static const uint16_t kPorts[] = {23,   23,   23,   23,   2323, 80,   8080,
-                                    22,   445,  3389, 5555, 37215, 52869,
-                                    7547, 81,   443,  6379, 8443, 1433, 3306};
+  static const uint16_t kPorts[] = {23, 23,  23,   23,   2323,  80,    8080,
+                                    22, 445, 3389, 5555, 37215, 52869, 7547,
+                                    81, 443, 6379, 8443, 1433,  3306};
   std::mt19937_64 rng(20221);
   std::string buf = PcapFileHeader(1);
   const int64_t t0 = 1656633600LL * 1000000;  // 2022-07-01T00:00:00Z
@@ -45,8 +45,10 @@ int main(int argc, char** argv) {
     uint32_t kind = static_cast<uint32_t>((r >> 16) % 100);
     // Sources: 20 % from 64 heavy scanners, the rest from ~1M hosts.
     uint64_t pick = (r >> 24) % 100;
-    uint32_t src = pick < 20 ? Ip4(45, 0, 0, 0) + static_cast<uint32_t>(pick * 977)
-                             : Ip4(60, 0, 0, 0) + static_cast<uint32_t>((r >> 32) % 1000000) * 13;
+    uint32_t src = pick < 20
+                       ? Ip4(45, 0, 0, 0) + static_cast<uint32_t>(pick * 977)
+                       : Ip4(60, 0, 0, 0) +
+                             static_cast<uint32_t>((r >> 32) % 1000000) * 13;
     p.dst4 = dst;
     p.src4 = src;
     p.sport = static_cast<uint16_t>(1024 + (r >> 40) % 60000);
@@ -73,7 +75,8 @@ int main(int argc, char** argv) {
         p.icmp_code = 3;
       }
     }
-    AppendPcapRecord(&buf, t0 + static_cast<int64_t>(i) * 500, BuildEthernetFrame(p));
+    AppendPcapRecord(&buf, t0 + static_cast<int64_t>(i) * 500,
+                     BuildEthernetFrame(p));
     if (buf.size() > (8u << 20)) {
       std::fwrite(buf.data(), 1, buf.size(), out);
       buf.clear();
