@@ -12,7 +12,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 N="${1:-${BENCH_N:-1000000}}"
 
-ninja -C build store_benchmark pattern_benchmark sim_benchmark access_benchmark telemetry_benchmark ncert >/dev/null
+ninja -C build store_benchmark pattern_benchmark sim_benchmark access_benchmark telemetry_benchmark darknet_gen ncert >/dev/null
 for bin in build/bench/*_benchmark; do
   [[ -x "$bin" ]] || continue
   echo "== $bin"
@@ -22,3 +22,5 @@ echo "== bench/ingest.sh $N"
 bash bench/ingest.sh "$N"
 echo "== bench/blocklist.sh $N"
 bash bench/blocklist.sh "$N"
+echo "== bench/darknet.sh"
+bash bench/darknet.sh

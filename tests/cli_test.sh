@@ -321,6 +321,25 @@ expect_exit 0 "export as isp1" -- "$NCERT" --db "$BDB" --as isp1 --quiet indicat
 if grep -q 'red.bad.example\|dl.bad.example' "$T/out"; then bad "a member sees RED/AMBER values not shared with it"; else ok; fi
 expect_grep "$T/out" "login-bank.example" "a member sees GREEN values"
 expect_exit 0 "audit verify after exports" -- "$NCERT" --db "$BDB" --json audit verify
+# sensors darknet: a real capture, the simulator's darknet, bad input, --record.
+PCAP=../shared/data/pcap/zeek/nmap-vsn.pcap
+expect_exit 0 "sensors darknet --help" -- "$NCERT" sensors darknet --help
+expect_exit 0 "sensors darknet" -- "$NCERT" sensors darknet --scan-threshold 5 "$PCAP"
+expect_grep "$T/out" "SYN scanners" "darknet human report"
+expect_exit 0 "sensors darknet --json" -- "$NCERT" --json sensors darknet --scan-threshold 5 --geoip ../shared/data/asn --scanners ../shared/data/warninglists/lists/censys-scanning/list.json "$PCAP"
+expect_eq "$(json_get "$T/out" "(d['inputs'][0]['packets'], d['anomalies']['non_ip'], d['scanners'][0]['ip'])")" "(547, 503, '192.168.1.71')" "darknet scanner in nmap-vsn"
+expect_exit 0 "sensors darknet from stdin" -- sh -c "\"$NCERT\" --json sensors darknet - < $PCAP"
+expect_eq "$(json_get "$T/out" "d['inputs'][0]['file']")" "(stdin)" "darknet reads stdin"
+expect_exit 0 "sensors darknet (ja)" -- "$NCERT" --lang ja sensors darknet "$PCAP"
+expect_grep "$T/out" "Mirai 感染ホスト" "Japanese darknet headings"
+printf 'not a capture' > "$T/bad.pcap"
+expect_exit 2 "sensors darknet bad input" -- "$NCERT" --json sensors darknet "$T/bad.pcap" "$PCAP"
+expect_eq "$(json_get "$T/out" "(d['anomalies']['unreadable_files'], d['inputs'][1]['packets'])")" "(1, 547)" "bad file counted, next file read"
+expect_exit 2 "sensors darknet bad prefix" -- "$NCERT" sensors darknet --prefix 300.1.2.0/24 "$PCAP"
+if [ -s "$T/sim1/sensors/darknet.pcap" ]; then
+  expect_exit 0 "sensors darknet --record on the simulator's darknet" -- "$NCERT" --db "$T/dk.db" --json sensors darknet --record "$T/sim1/sensors/darknet.pcap"
+  expect_eq "$(json_get "$T/out" "d['packets'] > 0 and d['recorded']['indicators'] == min(len([h for h in d['mirai_hosts'] if h['confidence'] >= 70]), 20)")" "True" "darknet --record indicators"
+fi
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

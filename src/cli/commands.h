@@ -26,6 +26,9 @@ void AddExerciseCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddTelemetryCommand(CLI::App& app, Context& ctx, int* exit_code);
 // indicators export (block lists, docs/blocklists.md).
 void AddIndicatorsCommand(CLI::App& app, Context& ctx, int* exit_code);
+// sensors darknet (and the other sensor analyses, registered on the group).
+void AddSensorsCommand(CLI::App& app, Context& ctx, int* exit_code);
+void AddSensorsDarknetCommand(CLI::App& sensors, Context& ctx, int* exit_code);
 
 }  // namespace ncert::cli
 

@@ -93,6 +93,7 @@ int Main(int argc, char** argv) {
   AddExerciseCommand(app, ctx, &exit_code);
   AddTelemetryCommand(app, ctx, &exit_code);
   AddIndicatorsCommand(app, ctx, &exit_code);
+  AddSensorsCommand(app, ctx, &exit_code);
 
   Status setup;
   app.parse_complete_callback([&] {

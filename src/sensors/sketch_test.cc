@@ -1,0 +1,296 @@
+// HyperLogLog, count-min and space-saving: accuracy against exact counts over
+// many seeds, merge laws, and the binary format (round trip and rejection of
+// every truncation and corruption).
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <random>
+#include <set>
+
+#include "sensors/countmin.h"
+#include "sensors/hll.h"
+#include "sensors/sketch_hash.h"
+#include "sensors/topk.h"
+
+namespace ncert::sensors {
+namespace {
+
+uint64_t ItemHash(uint64_t item, uint64_t seed) {
+  return SketchHash(&item, sizeof item, seed);
+}
+
+// 200 independent runs (hash seeds) of n distinct items: the relative error
+// of an unbiased estimator with standard error σ = 1.04/√m exceeds 3σ in
+// 0.27 % of runs if it is normal; we require >= 99 % of runs within 3σ (so
+// at most 2 of 200 outside), and the mean error within 4 standard errors of
+// the mean (σ/√200) of zero.
+void CheckAccuracy(int precision, uint64_t n) {
+  const int kRuns = 200;
+  int within = 0;
+  double sum = 0;
+  double sigma = 0;
+  for (int run = 0; run < kRuns; ++run) {
+    HyperLogLog h(precision);
+    for (uint64_t i = 0; i < n; ++i) h.AddHash(ItemHash(i, 1000 + run));
+    sigma = h.RelativeStandardError();
+    double rel =
+        (h.Estimate() - static_cast<double>(n)) / static_cast<double>(n);
+    sum += rel;
+    if (std::abs(rel) <= 3 * sigma) ++within;
+  }
+  EXPECT_GE(within, 198) << "p=" << precision << " n=" << n;
+  EXPECT_LT(std::abs(sum / kRuns), 4 * sigma / std::sqrt(double(kRuns)))
+      << "bias at p=" << precision << " n=" << n;
+}
+
+TEST(HyperLogLog, WithinThreeSigmaOverSeedsMidRange) {
+  CheckAccuracy(12, 20000);
+}
+TEST(HyperLogLog, WithinThreeSigmaOverSeedsLargeRange) {
+  CheckAccuracy(10, 100000);  // n = 100 m: far past linear counting's range
+}
+TEST(HyperLogLog, WithinThreeSigmaOverSeedsSmallRange) {
+  CheckAccuracy(14, 3000);  // n < m/4: where HLL's raw estimate is biased
+}
+
+TEST(HyperLogLog, SmallCardinalitiesNearlyExact) {
+  HyperLogLog h(14);
+  std::set<uint64_t> truth;
+  for (uint64_t i = 0; i < 2000; ++i) {
+    h.AddHash(ItemHash(i, 7));
+    h.AddHash(ItemHash(i, 7));  // duplicates do not count
+    truth.insert(i);
+    double n = static_cast<double>(truth.size());
+    ASSERT_NEAR(h.Estimate(), n, std::max(1.0, 3 * 0.0081 * n)) << i;
+  }
+  EXPECT_EQ(HyperLogLog(14).Estimate(), 0.0);
+}
+
+TEST(HyperLogLog, MergeIsUnion) {
+  HyperLogLog a(12), b(12), both(12);
+  for (uint64_t i = 0; i < 30000; ++i) {
+    uint64_t h = ItemHash(i, 3);
+    (i % 3 == 0 ? a : b).AddHash(h);
+    if (i % 5 == 0) a.AddHash(h);  // overlap
+    both.AddHash(h);
+  }
+  ASSERT_TRUE(a.Merge(b).ok());
+  EXPECT_EQ(a, both);
+  EXPECT_FALSE(a.Merge(HyperLogLog(13)).ok());
+  EXPECT_FALSE(HyperLogLog::Create(3).ok());
+  EXPECT_FALSE(HyperLogLog::Create(19).ok());
+}
+
+TEST(HyperLogLog, SerializeRoundTripDenseAndSparse) {
+  for (uint64_t n : {0, 5, 200, 100000}) {
+    HyperLogLog h(12);
+    for (uint64_t i = 0; i < n; ++i) h.AddHash(ItemHash(i, 11));
+    std::string blob = h.Serialize();
+    auto back = HyperLogLog::Deserialize(blob);
+    ASSERT_TRUE(back.ok()) << back.status().message();
+    EXPECT_EQ(*back, h);
+    if (n == 100000) {
+      EXPECT_EQ(blob.size(), 4 + 1 + 2 + 3072 + 8u);
+    }
+    if (n == 5) {
+      EXPECT_LT(blob.size(), 40u);  // sparse
+    }
+  }
+}
+
+template <typename T>
+void ExpectRejectsDamage(const std::string& blob) {
+  for (size_t len = 0; len < blob.size(); ++len) {
+    EXPECT_FALSE(T::Deserialize(blob.substr(0, len)).ok()) << "prefix " << len;
+  }
+  for (size_t i = 0; i < blob.size(); ++i) {
+    std::string bad = blob;
+    bad[i] = static_cast<char>(bad[i] ^ 0x10);
+    EXPECT_FALSE(T::Deserialize(bad).ok()) << "flip at " << i;
+  }
+  EXPECT_FALSE(T::Deserialize(blob + "x").ok());
+}
+
+TEST(HyperLogLog, RejectsTruncatedAndCorrupt) {
+  HyperLogLog h(6);
+  for (uint64_t i = 0; i < 1000; ++i) h.AddHash(ItemHash(i, 1));
+  ExpectRejectsDamage<HyperLogLog>(h.Serialize());
+  HyperLogLog sparse(12);
+  sparse.AddHash(ItemHash(1, 1));
+  ExpectRejectsDamage<HyperLogLog>(sparse.Serialize());
+  EXPECT_FALSE(
+      HyperLogLog::Deserialize(CountMinSketch::Create(0.1, 0.1)->Serialize())
+          .ok());  // foreign magic
+}
+
+// A Zipf(1.1)-like stream over `universe` items.
+std::vector<uint64_t> ZipfStream(size_t length, uint64_t universe,
+                                 uint32_t seed) {
+  std::vector<double> weights(universe);
+  for (uint64_t i = 0; i < universe; ++i) {
+    weights[i] = 1.0 / std::pow(double(i + 1), 1.1);
+  }
+  std::discrete_distribution<uint64_t> dist(weights.begin(), weights.end());
+  std::mt19937_64 rng(seed);
+  std::vector<uint64_t> out(length);
+  for (auto& x : out) x = dist(rng);
+  return out;
+}
+
+TEST(CountMin, NeverUnderestimatesAndWithinEpsilonN) {
+  for (bool conservative : {false, true}) {
+    auto cms = CountMinSketch::Create(0.002, 0.01, conservative);
+    ASSERT_TRUE(cms.ok());
+    EXPECT_EQ(cms->width(), 1360u);  // ceil(e / 0.002)
+    EXPECT_EQ(cms->depth(), 5u);     // ceil(ln 100)
+    std::map<uint64_t, uint64_t> truth;
+    for (uint64_t x : ZipfStream(200000, 50000, 5)) {
+      cms->AddHash(ItemHash(x, 0));
+      ++truth[x];
+    }
+    const double bound = cms->epsilon() * double(cms->total());
+    size_t over = 0;
+    for (auto [x, n] : truth) {
+      uint64_t est = cms->EstimateHash(ItemHash(x, 0));
+      ASSERT_GE(est, n);
+      if (double(est - n) > bound) ++over;
+    }
+    // P(error > εN) <= δ per item: allow δ of the items (and no more).
+    EXPECT_LE(double(over), 0.01 * double(truth.size())) << conservative;
+  }
+}
+
+TEST(CountMin, MergeEqualsOneSketchOfBothStreamsAndRoundTrips) {
+  auto a = CountMinSketch::Create(0.01, 0.05);
+  auto b = CountMinSketch::Create(0.01, 0.05);
+  auto both = CountMinSketch::Create(0.01, 0.05);
+  auto stream = ZipfStream(20000, 1000, 9);
+  for (size_t i = 0; i < stream.size(); ++i) {
+    uint64_t h = ItemHash(stream[i], 0);
+    (i % 2 ? *a : *b).AddHash(h, 2);
+    both->AddHash(h, 2);
+  }
+  ASSERT_TRUE(a->Merge(*b).ok());
+  EXPECT_EQ(*a, *both);
+  auto back = CountMinSketch::Deserialize(a->Serialize());
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(*back, *a);
+  EXPECT_FALSE(a->Merge(*CountMinSketch::Create(0.1, 0.05)).ok());
+  EXPECT_FALSE(CountMinSketch::Create(0, 0.1).ok());
+  EXPECT_FALSE(CountMinSketch::Create(1e-9, 1e-9).ok());  // too many counters
+}
+
+TEST(CountMin, RejectsTruncatedAndCorrupt) {
+  auto s = CountMinSketch::Create(0.2, 0.2);
+  for (uint64_t i = 0; i < 100; ++i) s->AddHash(ItemHash(i, 0), i);
+  ExpectRejectsDamage<CountMinSketch>(s->Serialize());
+}
+
+TopKey KeyOf(uint64_t x) {
+  TopKey k{};
+  std::memcpy(k.data(), &x, sizeof x);
+  return k;
+}
+
+TEST(SpaceSaving, RecallsHeavyHittersWithinBounds) {
+  const size_t kCapacity = 200;
+  SpaceSaving ss(kCapacity);
+  std::map<uint64_t, uint64_t> truth;
+  auto stream = ZipfStream(300000, 100000, 13);
+  for (uint64_t x : stream) {
+    ss.Offer(KeyOf(x));
+    ++truth[x];
+  }
+  EXPECT_EQ(ss.total(), stream.size());
+  // Bounds on every monitored counter.
+  for (const TopKEntry& e : ss.Top(kCapacity)) {
+    uint64_t x;
+    std::memcpy(&x, e.key.data(), sizeof x);
+    EXPECT_LE(e.count - e.error, truth[x]);
+    EXPECT_GE(e.count, truth[x]);
+  }
+  // Everything above N/capacity is monitored.
+  for (auto [x, n] : truth) {
+    if (n > stream.size() / kCapacity) {
+      EXPECT_NE(ss.Find(KeyOf(x)), nullptr);
+    }
+  }
+  // The true top 10 is the reported top 10, and guaranteed.
+  std::vector<std::pair<uint64_t, uint64_t>> sorted(truth.begin(), truth.end());
+  std::sort(sorted.begin(), sorted.end(),
+            [](auto& a, auto& b) { return a.second > b.second; });
+  auto top = ss.Top(10);
+  std::set<TopKey> reported;
+  for (auto& e : top) reported.insert(e.key);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_TRUE(reported.count(KeyOf(sorted[i].first))) << i;
+  }
+  EXPECT_GE(ss.Guaranteed(10).size(), 8u);
+}
+
+TEST(SpaceSaving, MergeKeepsBoundsAndRoundTrips) {
+  SpaceSaving a(100), b(100);
+  std::map<uint64_t, uint64_t> truth;
+  auto s1 = ZipfStream(50000, 20000, 1);
+  auto s2 = ZipfStream(50000, 20000, 2);
+  for (uint64_t x : s1) {
+    a.Offer(KeyOf(x));
+    ++truth[x];
+  }
+  for (uint64_t x : s2) {
+    b.Offer(KeyOf(x));
+    ++truth[x];
+  }
+  ASSERT_TRUE(a.Merge(b).ok());
+  EXPECT_EQ(a.total(), 100000u);
+  EXPECT_LE(a.size(), 100u);
+  for (const TopKEntry& e : a.Top(100)) {
+    uint64_t x;
+    std::memcpy(&x, e.key.data(), sizeof x);
+    EXPECT_LE(e.count - e.error, truth[x]);
+    EXPECT_GE(e.count, truth[x]);
+  }
+  for (auto [x, n] : truth) {
+    if (n > a.total() / 100) {
+      EXPECT_NE(a.Find(KeyOf(x)), nullptr) << x;
+    }
+  }
+  auto back = SpaceSaving::Deserialize(a.Serialize());
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->total(), a.total());
+  auto t1 = a.Top(100);
+  auto t2 = back->Top(100);
+  ASSERT_EQ(t1.size(), t2.size());
+  for (size_t i = 0; i < t1.size(); ++i) {
+    EXPECT_EQ(t1[i].key, t2[i].key);
+    EXPECT_EQ(t1[i].count, t2[i].count);
+    EXPECT_EQ(t1[i].error, t2[i].error);
+  }
+}
+
+TEST(SpaceSaving, SlotsAreStableAndFreshOnTakeover) {
+  SpaceSaving ss(2);
+  auto o1 = ss.Offer(KeyOf(1), uint64_t{5});
+  auto o2 = ss.Offer(KeyOf(2), uint64_t{3});
+  EXPECT_TRUE(o1.fresh);
+  EXPECT_FALSE(ss.Offer(KeyOf(1)).fresh);
+  EXPECT_EQ(ss.Offer(KeyOf(1)).slot, o1.slot);
+  auto o3 = ss.Offer(KeyOf(3));  // takes over key 2's counter (c_min = 3)
+  EXPECT_TRUE(o3.fresh);
+  EXPECT_EQ(o3.slot, o2.slot);
+  EXPECT_EQ(ss.entry(o3.slot).count, 4u);
+  EXPECT_EQ(ss.entry(o3.slot).error, 3u);
+  EXPECT_EQ(ss.Find(KeyOf(2)), nullptr);
+}
+
+TEST(SpaceSaving, RejectsTruncatedAndCorrupt) {
+  SpaceSaving ss(8);
+  for (uint64_t x : ZipfStream(500, 50, 4)) ss.Offer(KeyOf(x));
+  ExpectRejectsDamage<SpaceSaving>(ss.Serialize());
+}
+
+}  // namespace
+}  // namespace ncert::sensors
