@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "store/migrations_taxii.h"
+
 namespace ncert::store {
 namespace {
 
@@ -226,6 +228,7 @@ INSERT INTO users (user_id, name, org_id, role, clearance)
 
 constexpr Migration kMigrations[] = {
     {1, kSchema1},
+    {2, kSchema2Taxii},  // store/migrations_taxii.cc
 };
 
 Result<int64_t> PragmaInt(sqlite3* db, std::string_view name,
