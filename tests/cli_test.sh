@@ -340,6 +340,18 @@ if [ -s "$T/sim1/sensors/darknet.pcap" ]; then
   expect_exit 0 "sensors darknet --record on the simulator's darknet" -- "$NCERT" --db "$T/dk.db" --json sensors darknet --record "$T/sim1/sensors/darknet.pcap"
   expect_eq "$(json_get "$T/out" "d['packets'] > 0 and d['recorded']['indicators'] == min(len([h for h in d['mirai_hosts'] if h['confidence'] >= 70]), 20)")" "True" "darknet --record indicators"
 fi
+# taxii: usage errors and an unreachable peer (end-to-end pull/push between
+# ncert processes waits for `ncert serve`; src/taxii/client_test.cc covers it
+# against a 127.0.0.1 test server).
+expect_exit 0 "taxii pull --help" -- "$NCERT" taxii pull --help
+expect_grep "$T/out" "collection" "taxii pull --help names --collection"
+expect_exit 2 "taxii without subcommand" -- "$NCERT" taxii
+expect_exit 2 "taxii pull without URL" -- "$NCERT" --db "$DB" taxii pull --collection c
+expect_exit 2 "taxii pull bad --since" -- "$NCERT" --db "$DB" taxii pull http://127.0.0.1:1/taxii2/x/ --collection c --since yesterday
+expect_exit 2 "taxii pull ftp URL" -- "$NCERT" --db "$DB" taxii pull ftp://127.0.0.1/x/ --collection c
+expect_exit 1 "taxii pull unreachable peer" -- "$NCERT" --db "$DB" taxii pull http://127.0.0.1:1/taxii2/x/ --collection c
+expect_grep "$T/err" "127.0.0.1:1" "unreachable peer named"
+expect_exit 2 "taxii push missing file" -- "$NCERT" --db "$DB" taxii push http://127.0.0.1:1/taxii2/x/ --collection c /nonexistent.json
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

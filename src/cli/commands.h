@@ -19,6 +19,7 @@ void AddStatsCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddAdminCommands(CLI::App& app, Context& ctx, int* exit_code);
 void AddPatternCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddSimCommand(CLI::App& app, Context& ctx, int* exit_code);
+void AddTaxiiCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddDemoCommand(CLI::App& app, Context& ctx, int* exit_code);
 // exercise start|status|questions|answer|score.
 void AddExerciseCommand(CLI::App& app, Context& ctx, int* exit_code);

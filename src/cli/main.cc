@@ -89,6 +89,7 @@ int Main(int argc, char** argv) {
   AddAdminCommands(app, ctx, &exit_code);
   AddPatternCommand(app, ctx, &exit_code);
   AddSimCommand(app, ctx, &exit_code);
+  AddTaxiiCommand(app, ctx, &exit_code);
   AddDemoCommand(app, ctx, &exit_code);
   AddExerciseCommand(app, ctx, &exit_code);
   AddTelemetryCommand(app, ctx, &exit_code);

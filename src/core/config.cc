@@ -64,7 +64,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
                     err.source().begin.column, err.description()));
   }
   const toml::table& root = parsed.table();
-  RETURN_IF_ERROR(CheckKeys(source, root, {"store", "ingest", "log"}));
+  // [taxii] is read by taxii/config.h (ParseTaxiiConfig), which checks it.
+  RETURN_IF_ERROR(CheckKeys(source, root, {"store", "ingest", "log", "taxii"}));
   Config c;
   if (const toml::table* s = Section(root, "store")) {
     RETURN_IF_ERROR(CheckKeys(source, *s, {"path", "batch_size"}));

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "store/migrations_taxii.h"
+
 namespace ncert::store {
 namespace {
 
@@ -261,6 +263,7 @@ CREATE TABLE match_rollups (
 constexpr Migration kMigrations[] = {
     {1, kSchema1},
     {2, kSchema2},
+    {3, kSchema3Taxii},  // store/migrations_taxii.h
 };
 
 Result<int64_t> PragmaInt(sqlite3* db, std::string_view name,

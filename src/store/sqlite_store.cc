@@ -21,6 +21,8 @@
 #include "store/key_filter.h"
 #include "store/migrations.h"
 #include "store/sqlite_directory.h"
+#include "store/sqlite_taxii_state.h"
+#include "store/taxii_state.h"
 #include "store/visibility.h"
 
 namespace ncert::store {
@@ -414,8 +416,12 @@ class SqliteStore final : public Store {
                                              std::string_view id) override;
   Status Scan(const Reader& reader, const Query& query,
               const std::function<bool(const StoredObject&)>& fn) override;
+  Status ScanAdded(
+      const Reader& reader, const AddedQuery& query,
+      const std::function<bool(const StoredObject&, int64_t)>& fn) override;
   Result<StoreStats> Stats(const Reader& reader) override;
   Directory& directory() override { return *directory_; }
+  TaxiiState& taxii() override { return *taxii_; }
 
  private:
   // The policy and its inputs for one read by someone other than the
@@ -496,6 +502,7 @@ class SqliteStore final : public Store {
   // Declared first so that it is destroyed last, after every statement.
   Db db_;
   std::unique_ptr<Directory> directory_;  // shares db_ and mu_
+  std::unique_ptr<TaxiiState> taxii_;     // shares db_ and mu_
   const std::string path_;
   Clock* const clock_;
   const int64_t recent_ids_max_;
@@ -553,6 +560,8 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
   RETURN_IF_ERROR(store->PrepareStatements());
   store->directory_ = NewSqliteDirectory(store->db_.get(), &store->mu_,
                                          store->clock_, store->path_);
+  store->taxii_ =
+      NewSqliteTaxiiState(store->db_.get(), &store->mu_, store->path_);
   return std::unique_ptr<Store>(std::move(store));
 }
 
@@ -1264,6 +1273,74 @@ Status SqliteStore::Scan(const Reader& reader, const Query& query,
       return more;
     }));
     return inner;
+  });
+}
+
+// TAXII's read: the objects table in pk order (pks grow with every insert,
+// and `added` with every Put), from the first pk after the cursor.
+Status SqliteStore::ScanAdded(
+    const Reader& reader, const AddedQuery& query,
+    const std::function<bool(const StoredObject&, int64_t)>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ReadTxn([&]() -> Status {
+    std::unordered_map<int64_t, std::string> wanted;  // type_key -> name
+    {
+      sqlite3_stmt* s = list_types_.get();
+      ResetOnExit reset(s);
+      int rc;
+      while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        std::string name(ColumnText(s, 1));
+        if (query.types.empty() ||
+            std::find(query.types.begin(), query.types.end(), name) !=
+                query.types.end()) {
+          wanted.emplace(sqlite3_column_int64(s, 0), std::move(name));
+        }
+      }
+      if (rc != SQLITE_DONE) return Error(rc, "cannot read");
+    }
+    if (wanted.empty()) return Status::Ok();
+    int64_t min_pk = std::max<int64_t>(query.after_seq, 0) + 1;
+    if (query.added_after) {
+      sqlite3_stmt* s = first_pk_after_.get();
+      sqlite3_bind_int64(s, 1, query.added_after->micros);
+      ASSIGN_OR_RETURN(int64_t first, QueryInt(s));
+      if (first == 0) return Status::Ok();  // nothing added since
+      min_pk = std::max(min_pk, first);
+    }
+    std::unique_ptr<Guard> guard;
+    if (!reader.system()) {
+      ASSIGN_OR_RETURN(guard, GuardLocked(reader));
+    }
+    Stmt stmt;
+    RETURN_IF_ERROR(PrepareOne(
+        query.latest_only
+            ? "SELECT " NCERT_ROW_COLUMNS ", type_key FROM objects "
+              "WHERE pk >= ?1 AND latest = 1 ORDER BY pk"
+            : "SELECT " NCERT_ROW_COLUMNS ", type_key FROM objects "
+              "WHERE pk >= ?1 ORDER BY pk",
+        &stmt));
+    sqlite3_stmt* s = stmt.get();
+    sqlite3_bind_int64(s, 1, min_pk);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      auto it = wanted.find(sqlite3_column_int64(s, 9));
+      if (it == wanted.end()) continue;
+      const int64_t pk = sqlite3_column_int64(s, 0);
+      StoredObject row = ReadRow(s, it->second);
+      if (guard == nullptr) {
+        if (!fn(row, pk)) return Status::Ok();
+        continue;
+      }
+      bool more = true;
+      ASSIGN_OR_RETURN(bool unused, guard->Show(row, [&](const StoredObject& o) {
+                         more = fn(o, pk);
+                         return more;
+                       }));
+      (void)unused;
+      if (!more) return Status::Ok();
+    }
+    if (rc != SQLITE_DONE) return Error(rc, "cannot read");
+    return Status::Ok();
   });
 }
 

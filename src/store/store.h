@@ -85,6 +85,17 @@ struct Query {
   int64_t limit = -1;                       // -1 = no limit
 };
 
+// A read in the order the store accepted versions (TAXII's date_added
+// order): `seq` grows with every stored version, so "after seq S" is a
+// range of the table, and a page costs what it returns, whatever the store
+// size. taxii/ keeps `seq` inside its opaque pagination cursor.
+struct AddedQuery {
+  int64_t after_seq = 0;                 // only versions with seq > this
+  std::optional<Timestamp> added_after;  // added > this
+  std::vector<std::string> types;        // any of these; empty = all
+  bool latest_only = true;               // false: every version
+};
+
 struct StoreStats {
   int64_t objects = 0;   // distinct ids
   int64_t versions = 0;  // rows
@@ -94,6 +105,7 @@ struct StoreStats {
 };
 
 class Directory;
+class TaxiiState;
 
 class Store {
  public:
@@ -123,11 +135,23 @@ class Store {
   virtual Status Scan(const Reader& reader, const Query& query,
                       const std::function<bool(const StoredObject&)>& fn) = 0;
 
+  // Calls `fn(object, seq)` for each match `reader` may see, in acceptance
+  // order (seq ascending, hence `added` ascending); stops early when `fn`
+  // returns false. The cost is the rows walked, so callers stop as soon as
+  // they have a page. Like Scan, `fn` must not call back into the store.
+  virtual Status ScanAdded(
+      const Reader& reader, const AddedQuery& query,
+      const std::function<bool(const StoredObject&, int64_t seq)>& fn) = 0;
+
   // Counts of what `reader` may see.
   virtual Result<StoreStats> Stats(const Reader& reader) = 0;
 
   // Organisations, users, tokens and the audit log (store/directory.h).
   virtual Directory& directory() = 0;
+
+  // TAXII's own records: status resources, per-collection withdrawals and
+  // the client's pull cursors (store/taxii_state.h).
+  virtual TaxiiState& taxii() = 0;
 };
 
 }  // namespace ncert::store
