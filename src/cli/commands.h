@@ -22,6 +22,11 @@ void AddSimCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddDemoCommand(CLI::App& app, Context& ctx, int* exit_code);
 // exercise start|status|questions|answer|score.
 void AddExerciseCommand(CLI::App& app, Context& ctx, int* exit_code);
+// sensors honeypot|stats|alerts (sensors_series_command.cc); each takes the
+// `sensors` group, which main.cc creates.
+void AddSensorsHoneypotCommand(CLI::App& sensors, Context& ctx, int* exit_code);
+void AddSensorsStatsCommand(CLI::App& sensors, Context& ctx, int* exit_code);
+void AddSensorsAlertsCommand(CLI::App& sensors, Context& ctx, int* exit_code);
 
 }  // namespace ncert::cli
 

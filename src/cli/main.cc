@@ -45,6 +45,16 @@ Status Setup(Context& ctx, const std::string& lang) {
   return Status::Ok();
 }
 
+// The `sensors` group and its subcommands.
+void AddSensorsCommand(CLI::App& app, Context& ctx, int* exit_code) {
+  CLI::App* sensors = app.add_subcommand(
+      "sensors", "Sensor telemetry: honeypot analysis, series, surge alerts");
+  sensors->require_subcommand(1);
+  AddSensorsHoneypotCommand(*sensors, ctx, exit_code);
+  AddSensorsStatsCommand(*sensors, ctx, exit_code);
+  AddSensorsAlertsCommand(*sensors, ctx, exit_code);
+}
+
 int Main(int argc, char** argv) {
   std::unique_ptr<Env> env = NewPosixEnv();
   SystemClock clock;
@@ -91,6 +101,7 @@ int Main(int argc, char** argv) {
   AddSimCommand(app, ctx, &exit_code);
   AddDemoCommand(app, ctx, &exit_code);
   AddExerciseCommand(app, ctx, &exit_code);
+  AddSensorsCommand(app, ctx, &exit_code);
 
   Status setup;
   app.parse_complete_callback([&] {
