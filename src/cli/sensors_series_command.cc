@@ -481,7 +481,13 @@ int RunHoneypot(Context& ctx, const HoneypotOptions& opt) {
   if (s.ok() && opt.record) {
     sensors::HoneypotKnowledgeOptions ko;
     ko.tlp = *tlp;
-    auto objects = analyzer.Knowledge(ko);
+    std::vector<std::string> left_out;
+    auto objects = analyzer.Knowledge(ko, &left_out);
+    for (const auto& why : left_out) {
+      if (!ctx.quiet) {
+        fmt::print(ctx.err, "warning: left out of the knowledge: {}\n", why);
+      }
+    }
     if (!objects.ok()) {
       s = objects.status();
     } else {

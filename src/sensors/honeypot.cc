@@ -108,6 +108,7 @@ std::string EscapePatternString(std::string_view s) {
 namespace {
 
 constexpr size_t kMaxProblems = 20;
+constexpr int64_t kMaxMicros = 253402300800LL * 1000000;  // 10000-01-01
 constexpr Resolution kResolutions[] = {Resolution::k5m, Resolution::k1h,
                                        Resolution::k1d};
 
@@ -287,6 +288,10 @@ void HoneypotAnalyzer::Add(const telemetry::Event& e) {
     return;
   }
   if (!e.time) return s.Missing(e, "time");
+  // Series buckets start in 1970 or later; STIX times end in 9999.
+  if (e.time->micros < 0 || e.time->micros >= kMaxMicros) {
+    return s.Missing(e, "time (before 1970 or after 9999)");
+  }
   if (e.sensor.empty()) return s.Missing(e, "sensor");
   if (e.session.empty()) return s.Missing(e, "session");
   if (!e.src_ip.present()) return s.Missing(e, "src_ip");
@@ -527,8 +532,9 @@ Status AddIndicator(std::string_view name, const std::string& value,
   j += ",\"labels\":[\"honeypot\"]";
   AppendMarkings(tlp, &j);
   j += "}";
+  std::vector<stix::Object> built;
   ASSIGN_OR_RETURN(stix::Object ind, DecodeStixJson(j));
-  out->push_back(std::move(ind));
+  built.push_back(std::move(ind));
   for (const auto& [sensor, o] : by_sensor) {
     std::string sj = "{\"type\":\"sighting\",\"spec_version\":\"2.1\",\"id\":";
     AppendJsonString(
@@ -546,15 +552,17 @@ Status AddIndicator(std::string_view name, const std::string& value,
     AppendMarkings(tlp, &sj);
     sj += "}";
     ASSIGN_OR_RETURN(stix::Object sighting, DecodeStixJson(sj));
-    out->push_back(std::move(sighting));
+    built.push_back(std::move(sighting));
   }
+  for (auto& o : built) out->push_back(std::move(o));
   return Status::Ok();
 }
 
 }  // namespace
 
 Result<std::vector<stix::Object>> HoneypotAnalyzer::Knowledge(
-    const HoneypotKnowledgeOptions& options) const {
+    const HoneypotKnowledgeOptions& options,
+    std::vector<std::string>* left_out) const {
   const State& s = *s_;
   std::vector<stix::Object> out;
   for (const auto& [sensor, unused] : s.buckets) {
@@ -562,22 +570,31 @@ Result<std::vector<stix::Object>> HoneypotAnalyzer::Knowledge(
                      DecodeStixJson(SensorIdentityJson(sensor, options.tlp)));
     out.push_back(std::move(ident));
   }
+  // An indicator that does not build is left out (its objects are not
+  // added: AddIndicator appends only after all of them decoded).
+  auto keep = [&](Status st, std::string_view what, const std::string& v) {
+    if (!st.ok() && left_out != nullptr) {
+      left_out->push_back(fmt::format("{} {}: {}", what, v, st.message()));
+    }
+  };
   for (const auto& [key, by_sensor] : s.seen) {
     const auto& [what, value] = key;
     if (what == "url") {
-      RETURN_IF_ERROR(AddIndicator(
-          "download URL", value,
-          fmt::format("[url:value = '{}']", EscapePatternString(value)),
-          "malicious-activity", 80,
-          "A URL an attacker made a honeypot fetch a file from.", by_sensor,
-          options.tlp, &out));
+      keep(AddIndicator(
+               "download URL", value,
+               fmt::format("[url:value = '{}']", EscapePatternString(value)),
+               "malicious-activity", 80,
+               "A URL an attacker made a honeypot fetch a file from.",
+               by_sensor, options.tlp, &out),
+           what, value);
     } else if (what == "sha256") {
-      RETURN_IF_ERROR(AddIndicator(
-          "payload SHA-256", value,
-          fmt::format("[file:hashes.'SHA-256' = '{}']", value),
-          "malicious-activity", 85,
-          "A file an attacker downloaded to or uploaded into a honeypot.",
-          by_sensor, options.tlp, &out));
+      keep(AddIndicator(
+               "payload SHA-256", value,
+               fmt::format("[file:hashes.'SHA-256' = '{}']", value),
+               "malicious-activity", 85,
+               "A file an attacker downloaded to or uploaded into a honeypot.",
+               by_sensor, options.tlp, &out),
+           what, value);
     }
   }
   for (const auto& [ip, a] : Attackers(s.sessions)) {
@@ -585,15 +602,16 @@ Result<std::vector<stix::Object>> HoneypotAnalyzer::Knowledge(
     if (confidence < options.min_attacker_confidence) continue;
     std::string type =
         ip.find(':') != std::string::npos ? "ipv6-addr" : "ipv4-addr";
-    RETURN_IF_ERROR(AddIndicator(
-        "attacker", ip, fmt::format("[{}:value = '{}']", type, ip),
-        a.summary.behaviour >= Behaviour::kCommands ? "malicious-activity"
-                                                    : "anomalous-activity",
-        confidence,
-        fmt::format("An address that attacked a honeypot; most telling "
-                    "behaviour: {} (confidence {}).",
-                    BehaviourName(a.summary.behaviour), confidence),
-        a.sensors, options.tlp, &out));
+    keep(AddIndicator(
+             "attacker", ip, fmt::format("[{}:value = '{}']", type, ip),
+             a.summary.behaviour >= Behaviour::kCommands ? "malicious-activity"
+                                                         : "anomalous-activity",
+             confidence,
+             fmt::format("An address that attacked a honeypot; most telling "
+                         "behaviour: {} (confidence {}).",
+                         BehaviourName(a.summary.behaviour), confidence),
+             a.sensors, options.tlp, &out),
+         "attacker", ip);
   }
   return out;
 }

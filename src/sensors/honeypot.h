@@ -157,8 +157,12 @@ class HoneypotAnalyzer {
 
   // Identities of the sensors, indicators and sightings, validated.
   // Deterministic: the same events give the same objects, byte for byte.
+  // A value that cannot be expressed as valid STIX (a URL that is not
+  // valid UTF-8, from a reader that does not check) is left out and named
+  // in `*left_out` when given.
   Result<std::vector<stix::Object>> Knowledge(
-      const HoneypotKnowledgeOptions& options) const;
+      const HoneypotKnowledgeOptions& options,
+      std::vector<std::string>* left_out = nullptr) const;
 
  private:
   struct State;

@@ -43,6 +43,7 @@ struct Ev {
   bool no_time = false;
 };
 
+// The event's views point into `e`: use it while `e` lives.
 telemetry::Event Make(const Ev& e) {
   telemetry::Event t;
   t.kind = e.kind;
@@ -299,6 +300,37 @@ TEST(HoneypotTest, KnowledgeIndicatorsSightingsAndConfidence) {
   for (const auto& obj : *with_scanner) all2 += obj.json;
   EXPECT_THAT(all2, HasSubstr("[ipv6-addr:value = '2001:db8::1']"));
   EXPECT_THAT(all2, HasSubstr("\"confidence\":15"));
+}
+
+TEST(HoneypotTest, HostileValuesAreLeftOutNotFatal) {
+  HoneypotAnalyzer a(MiraiCredentials::Default());
+  a.Add(Make(
+      {.kind = "cowrie.session.connect", .session = "s", .ip = "192.0.2.1"}));
+  a.Add(Make({.kind = "cowrie.session.file_download",
+              .session = "s",
+              .ip = "192.0.2.1",
+              .url = "http://x/\xff",
+              .at = 1}));
+  a.Add(Make({.kind = "cowrie.session.file_download",
+              .session = "s",
+              .ip = "192.0.2.1",
+              .url = "http://ok/",
+              .at = 2}));
+  telemetry::Event old = Make(
+      {.kind = "cowrie.session.connect", .session = "t", .ip = "192.0.2.2"});
+  old.time = Timestamp{-1};
+  a.Add(old);
+  EXPECT_EQ(a.Report().missing_fields.at(
+                "cowrie.session.connect: time (before 1970 or after 9999)"),
+            1);
+  std::vector<std::string> left_out;
+  auto k = a.Knowledge(HoneypotKnowledgeOptions{}, &left_out);
+  ASSERT_TRUE(k.ok()) << k.status().ToString();
+  ASSERT_EQ(left_out.size(), 1u);
+  EXPECT_THAT(left_out[0], HasSubstr("url http://x/"));
+  std::string all;
+  for (const auto& o : *k) all += o.json;
+  EXPECT_THAT(all, HasSubstr("http://ok/"));
 }
 
 // ---- the NDJSON adapter over the fixtures -----------------------------------
