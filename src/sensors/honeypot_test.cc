@@ -316,8 +316,9 @@ TEST(HoneypotTest, HostileValuesAreLeftOutNotFatal) {
               .ip = "192.0.2.1",
               .url = "http://ok/",
               .at = 2}));
-  telemetry::Event old = Make(
-      {.kind = "cowrie.session.connect", .session = "t", .ip = "192.0.2.2"});
+  Ev before_1970{
+      .kind = "cowrie.session.connect", .session = "t", .ip = "192.0.2.2"};
+  telemetry::Event old = Make(before_1970);  // views into before_1970
   old.time = Timestamp{-1};
   a.Add(old);
   EXPECT_EQ(a.Report().missing_fields.at(
