@@ -48,7 +48,8 @@ namespace ncert::sensors {
 // The embedded mirai_credentials.tsv (generated from the data file).
 std::string_view MiraiCredentialsTsv();
 
-// The Mirai default-credential list, parsed.
+// The Mirai default-credential list, parsed. Immutable after Parse: may be
+// read from many threads.
 class MiraiCredentials {
  public:
   // Lines "user<TAB>password<TAB>weight"; '#' comments and blank lines are

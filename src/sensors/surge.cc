@@ -25,10 +25,14 @@ std::vector<Surge> DetectEpisodes(const Series& series,
   std::vector<Surge> out;
   if (series.points.empty()) return out;
   const int64_t step = ResolutionSeconds(series.resolution) * 1000000;
-  const int64_t first = series.points.front().bucket.micros;
-  const int64_t n = (series.points.back().bucket.micros - first) / step + 1;
+  const int64_t last_bucket = series.points.back().bucket.micros;
+  const int64_t first = std::max(
+      series.points.front().bucket.micros,
+      last_bucket - (std::max<int64_t>(options.max_points, 1) - 1) * step);
+  const int64_t n = (last_bucket - first) / step + 1;
   std::vector<double> x(static_cast<size_t>(n), 0.0);
   for (const Point& p : series.points) {
+    if (p.bucket.micros < first) continue;
     x[static_cast<size_t>((p.bucket.micros - first) / step)] = p.value;
   }
   std::vector<double> f(x.size(), 0.0);

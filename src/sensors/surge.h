@@ -32,6 +32,10 @@ struct SurgeOptions {
   int adapt_points = 168;  // an episode this long becomes the new normal
   int quiet_points = 3;    // points back near the baseline that end it
   double quiet_z = 2.0;
+  // Only the last max_points buckets of a series are analysed (a stray
+  // timestamp decades away must not make a series of billions of buckets):
+  // 120,000 is 13.7 years of hours or 14 months of 5-minute buckets.
+  int64_t max_points = 120000;
 };
 
 struct SurgePoint {

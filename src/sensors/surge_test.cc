@@ -207,6 +207,19 @@ TEST(SurgeTest, EpisodeCarriesRatioAndExcerpt) {
   EXPECT_GT(e.excerpt.front().baseline, 0);
 }
 
+TEST(SurgeTest, AStrayTimestampDoesNotBlowUpTheSeries) {
+  Series s = Make(1, 4 * kWeek, 100, [&](int h, double m) {
+    return h >= 3 * kWeek + 10 && h < 3 * kWeek + 16 ? 10 * m : m;
+  });
+  // A point 40 years earlier: 350,000 hours away.
+  s.points.insert(s.points.begin(), {{kT0 - 40LL * 8760 * kHour}, 5});
+  SurgeOptions o;
+  o.max_points = 5 * kWeek;
+  auto all = DetectSurges(s, o);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(HourOf(all[0].since), 3 * kWeek + 10);
+}
+
 TEST(SurgeTest, ShortSeriesOnlyTrains) {
   Series s =
       Make(1, kWeek, 100, [](int h, double m) { return h > 100 ? 50 * m : m; });
