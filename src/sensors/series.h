@@ -20,12 +20,9 @@ enum class Resolution { k5m, k1h, k1d };
 
 inline int64_t ResolutionSeconds(Resolution r) {
   switch (r) {
-    case Resolution::k5m:
-      return 300;
-    case Resolution::k1h:
-      return 3600;
-    case Resolution::k1d:
-      return 86400;
+    case Resolution::k5m: return 300;
+    case Resolution::k1h: return 3600;
+    case Resolution::k1d: return 86400;
   }
   return 0;
 }
