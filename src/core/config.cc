@@ -1,8 +1,8 @@
 #include "core/config.h"
 
-#include <fmt/format.h>
-
 #include <set>
+
+#include <fmt/format.h>
 // Header-only, without exceptions: errors come back as parse_result.
 #define TOML_HEADER_ONLY 1
 #define TOML_EXCEPTIONS 0
@@ -125,12 +125,10 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     RETURN_IF_ERROR(CheckKeys(source, *s, {"path", "batch_size"}));
     if (const toml::node* n = s->get("path")) {
       auto v = n->value<std::string>();
-      if (!v || v->empty())
-        return WrongType(source, *n, "path", "a non-empty string");
+      if (!v || v->empty()) return WrongType(source, *n, "path", "a non-empty string");
       c.store_path = *v;
     }
-    RETURN_IF_ERROR(
-        ReadInt(source, *s, "batch_size", 1, 1000000, &c.batch_size));
+    RETURN_IF_ERROR(ReadInt(source, *s, "batch_size", 1, 1000000, &c.batch_size));
   }
   if (const toml::table* s = Section(root, "ingest")) {
     RETURN_IF_ERROR(CheckKeys(source, *s, {"max_object_bytes", "max_depth"}));
