@@ -12,7 +12,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 N="${1:-${BENCH_N:-1000000}}"
 
-ninja -C build store_benchmark pattern_benchmark sim_benchmark access_benchmark telemetry_benchmark darknet_gen ncert >/dev/null
+ninja -C build store_benchmark pattern_benchmark sim_benchmark access_benchmark telemetry_benchmark darknet_gen sensors_benchmark ncert >/dev/null
 for bin in build/bench/*_benchmark; do
   [[ -x "$bin" ]] || continue
   echo "== $bin"

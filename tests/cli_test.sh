@@ -352,6 +352,102 @@ expect_exit 2 "taxii pull ftp URL" -- "$NCERT" --db "$DB" taxii pull ftp://127.0
 expect_exit 1 "taxii pull unreachable peer" -- "$NCERT" --db "$DB" taxii pull http://127.0.0.1:1/taxii2/x/ --collection c
 expect_grep "$T/err" "127.0.0.1:1" "unreachable peer named"
 expect_exit 2 "taxii push missing file" -- "$NCERT" --db "$DB" taxii push http://127.0.0.1:1/taxii2/x/ --collection c /nonexistent.json
+# --- sensors: honeypot analysis, series, surge alerts ------------------------
+S="$T/sensors.db"
+FX=tests/fixtures/sensors
+expect_exit 0 "sensors --help" -- "$NCERT" sensors --help
+expect_grep "$T/out" "honeypot" "sensors --help lists honeypot"
+expect_exit 2 "sensors without subcommand" -- "$NCERT" sensors
+expect_exit 2 "honeypot: fixture with two bad lines" -- "$NCERT" --db "$S" --json sensors honeypot "$FX/cowrie.json"
+expect_eq "$(json_get "$T/out" "d['bad_lines'], d['events'], d['sessions'], d['sessions_without_close']")" "2 18 4 2" "honeypot counts"
+expect_eq "$(json_get "$T/out" "d['unknown_kinds']")" "{'cowrie.session.file_download.failed': 1}" "unknown eventid counted"
+expect_eq "$(json_get "$T/out" "[(c['user'], c['password'], c['mirai']) for c in d['credentials']][0]")" "('admin', 'admin', True)" "top credential is Mirai's"
+expect_eq "$(json_get "$T/out" "d['downloads'][0]['sha256'][:8], d['attackers'][0]['confidence']")" "9f86d081 90" "download and attacker confidence"
+expect_grep "$T/err" "cowrie.json:18: json-invalid" "bad line named with file:line"
+expect_exit 0 "honeypot dionaea" -- "$NCERT" --db "$S" sensors honeypot --sensor dionaea-1 "$FX/dionaea.json"
+expect_grep "$T/out" "root / admin   [Mirai]" "dionaea credential marked"
+expect_exit 2 "honeypot --record (bad lines: exit 2, the rest recorded)" -- "$NCERT" --db "$S" --json sensors honeypot --record "$FX/cowrie.json" --quiet
+expect_grep "$T/out" "10 new" "knowledge recorded"
+expect_exit 2 "honeypot --record again" -- "$NCERT" --db "$S" --json sensors honeypot --record "$FX/cowrie.json" --quiet
+expect_grep "$T/out" "0 new, 0 new versions, 10 unchanged" "re-run records nothing new"
+expect_exit 0 "query honeypot sightings" -- "$NCERT" --db "$S" --json query --type sighting
+expect_eq "$(json_get "$T/out" "d['count']")" "4" "one sighting per indicator and sensor"
+expect_exit 0 "stats --json" -- "$NCERT" --db "$S" --json sensors stats --sensor cowrie-tokyo-1 --resolution 5m
+expect_eq "$(json_get "$T/out" "sorted(s['metric'] for s in d['series'])")" "['login_attempts', 'sessions', 'unique_sources']" "three series per sensor"
+expect_eq "$(json_get "$T/out" "[s['points'] for s in d['series'] if s['metric']=='login_attempts'][0]")" "[['2022-02-24T03:00:00Z', 2], ['2022-02-24T03:05:00Z', 3], ['2022-02-24T04:00:00Z', 0]]" "5m login attempts"
+expect_exit 0 "stats human" -- "$NCERT" --db "$S" sensors stats --metric sessions --resolution 1d
+expect_grep "$T/out" "dionaea-1" "stats lists sensors"
+expect_exit 2 "stats bad resolution" -- "$NCERT" --db "$S" sensors stats --resolution 2h
+expect_exit 2 "stats bad time" -- "$NCERT" --db "$S" sensors stats --since yesterday
+expect_exit 0 "org for series access" -- "$NCERT" --db "$S" org add "Kanto Electric" --type critical-infrastructure --sector electric-power
+expect_exit 0 "member for series access" -- "$NCERT" --db "$S" user add sato --org "Kanto Electric" --role member
+expect_exit 1 "members may not read sensor series" -- "$NCERT" --db "$S" --as sato sensors stats
+expect_exit 1 "members may not write sensor series" -- "$NCERT" --db "$S" --as sato sensors honeypot "$FX/dionaea.json"
+expect_exit 0 "audit has the sensors commands" -- "$NCERT" --db "$S" audit show --limit 50
+expect_grep "$T/out" "sensors honeypot" "honeypot audited"
+expect_grep "$T/out" "sensors stats" "stats audited"
+
+# A month of Cowrie sessions with a weekly rhythm, then a 10x surge of
+# sources: surge detection must find it, say so in English and Japanese, and
+# record it once.
+python3 - "$T/month.json" <<'PY'
+import json, random, sys, datetime
+random.seed(7)
+t0 = datetime.datetime(2022, 1, 27, tzinfo=datetime.timezone.utc)
+with open(sys.argv[1], "w") as f:
+    n = 0
+    for h in range(4 * 168 + 24):
+        base = 20 * (1.5 if 8 <= h % 24 <= 20 else 1.0) * (0.7 if (h // 24) % 7 >= 5 else 1.0)
+        if h >= 4 * 168 + 6:
+            base *= 10
+        for i in range(max(0, int(random.gauss(base, base ** 0.5)))):
+            n += 1
+            t = t0 + datetime.timedelta(hours=h, seconds=random.randrange(3600))
+            ip = "198.18.%d.%d" % ((n // 250) % 256, n % 250 + 1)
+            ts = t.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+            f.write(json.dumps({"eventid": "cowrie.session.connect", "src_ip": ip, "session": "s%d" % n, "sensor": "cowrie-tokyo-1", "timestamp": ts}) + "\n")
+PY
+expect_exit 0 "honeypot: a month of sessions" -- "$NCERT" --db "$S" --quiet sensors honeypot "$T/month.json"
+expect_exit 0 "alerts --json" -- "$NCERT" --db "$S" --json sensors alerts --metric unique_sources
+expect_eq "$(json_get "$T/out" "[(a['sensor'], a['since']) for a in d['alerts']]")" "[('cowrie-tokyo-1', '2022-02-24T06:00:00Z')]" "one surge, dated at its first hour"
+expect_eq "$(json_get "$T/out" "8 < d['alerts'][0]['ratio'] < 12")" "True" "about 10x"
+expect_grep "$T/out" "unique sources: " "English text"
+expect_grep "$T/out" "since 2022-02-24 15:00 JST" "shown in JST"
+expect_exit 0 "alerts (ja)" -- "$NCERT" --db "$S" --lang ja sensors alerts --metric unique_sources
+expect_grep "$T/out" "4週間のベースラインの" "Japanese text"
+expect_exit 0 "alerts --since after the surge" -- "$NCERT" --db "$S" --json sensors alerts --since 2022-03-30T00:00:00Z
+expect_eq "$(json_get "$T/out" "len(d['alerts'])")" "0" "--since filters"
+expect_exit 0 "alerts --record" -- "$NCERT" --db "$S" --json sensors alerts --metric unique_sources --record
+expect_grep "$T/out" "1 new" "alert recorded"
+expect_exit 0 "alerts --record again" -- "$NCERT" --db "$S" --json sensors alerts --metric unique_sources --record
+expect_grep "$T/out" "0 new, 0 new versions, 2 unchanged" "no duplicate alert"
+expect_exit 0 "the alert is a note" -- "$NCERT" --db "$S" --json query --type note
+expect_eq "$(json_get "$T/out" "d['count'], d['objects'][0]['object_marking_refs']")" "1 ['marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421']" "one TLP:AMBER note"
+printf '[sensors.surge]\ntime_zone = "UTC"\nh = 1000\n' > "$T/surge.toml"
+expect_exit 0 "alerts with a config" -- "$NCERT" --db "$S" --config "$T/surge.toml" --json sensors alerts
+expect_eq "$(json_get "$T/out" "len(d['alerts'])")" "0" "h from [sensors.surge]"
+printf '[sensors.surge]\ntime_zone = "Mars/Olympus"\n' > "$T/badzone.toml"
+expect_exit 2 "alerts with an unknown zone" -- "$NCERT" --db "$S" --config "$T/badzone.toml" sensors alerts
+
+# --follow: appended lines, a rotation and a truncation, then SIGTERM.
+F="$T/live.json"
+: > "$F"
+"$NCERT" --db "$T/follow.db" --json sensors honeypot --follow --poll-ms 50 "$F" > "$T/follow.out" 2> "$T/follow.err" &
+FPID=$!
+sleep 0.5
+head -4 "$FX/cowrie.json" >> "$F"
+sleep 0.5
+mv "$F" "$F.1"
+sed -n 11,14p "$FX/cowrie.json" > "$F"
+sleep 0.5
+: > "$F"
+sleep 0.3
+sed -n 20p "$FX/cowrie.json" > "$F"
+sleep 0.5
+kill -TERM "$FPID"
+wait "$FPID"; rc=$?
+expect_eq "$rc" "0" "--follow stops cleanly on SIGTERM"
+expect_eq "$(json_get "$T/follow.out" "d['events'], d['sessions'], d['login_attempts']")" "9 3 4" "--follow read appended, rotated and truncated files"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

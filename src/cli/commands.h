@@ -30,6 +30,11 @@ void AddIndicatorsCommand(CLI::App& app, Context& ctx, int* exit_code);
 // sensors darknet (and the other sensor analyses, registered on the group).
 void AddSensorsCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddSensorsDarknetCommand(CLI::App& sensors, Context& ctx, int* exit_code);
+// sensors honeypot|stats|alerts (sensors_series_command.cc); each takes the
+// `sensors` group, which main.cc creates.
+void AddSensorsHoneypotCommand(CLI::App& sensors, Context& ctx, int* exit_code);
+void AddSensorsStatsCommand(CLI::App& sensors, Context& ctx, int* exit_code);
+void AddSensorsAlertsCommand(CLI::App& sensors, Context& ctx, int* exit_code);
 
 }  // namespace ncert::cli
 

@@ -185,9 +185,14 @@ void AddSensorsDarknetCommand(CLI::App& sensors, Context& ctx, int* exit_code) {
 
 void AddSensorsCommand(CLI::App& app, Context& ctx, int* exit_code) {
   CLI::App* sensors = app.add_subcommand(
-      "sensors", "Sensor data: darknet captures (more analyses to come)");
+      "sensors",
+      "Sensor data: darknet captures, honeypot logs, their time series and "
+      "surge alerts");
   sensors->require_subcommand(1);
   AddSensorsDarknetCommand(*sensors, ctx, exit_code);
+  AddSensorsHoneypotCommand(*sensors, ctx, exit_code);
+  AddSensorsStatsCommand(*sensors, ctx, exit_code);
+  AddSensorsAlertsCommand(*sensors, ctx, exit_code);
 }
 
 }  // namespace ncert::cli

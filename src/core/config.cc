@@ -41,6 +41,60 @@ Status ReadInt(std::string_view source, const toml::table& t,
 }
 
 Status CheckKeys(std::string_view source, const toml::table& t,
+                 const std::set<std::string_view>& allowed);
+
+Status ReadDouble(std::string_view source, const toml::table& t,
+                  std::string_view key, double lo, double hi, double* out) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return Status::Ok();
+  auto v = n->value<double>();  // integers are accepted as doubles
+  if (!v || !(*v >= lo && *v <= hi)) {
+    return WrongType(source, *n, key,
+                     fmt::format("a number from {} to {}", lo, hi));
+  }
+  *out = *v;
+  return Status::Ok();
+}
+
+Status ReadString(std::string_view source, const toml::table& t,
+                  std::string_view key, std::string* out) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return Status::Ok();
+  auto v = n->value<std::string>();
+  if (!v || v->empty()) return WrongType(source, *n, key, "a non-empty string");
+  *out = *v;
+  return Status::Ok();
+}
+
+Status ParseSurge(std::string_view source, const toml::table& s,
+                  SurgeConfig* c) {
+  RETURN_IF_ERROR(
+      CheckKeys(source, s,
+                {"k", "h", "alpha", "beta", "gamma", "warmup_weeks", "huber",
+                 "min_value", "min_ratio", "adapt_hours", "time_zone", "tlp"}));
+  RETURN_IF_ERROR(ReadDouble(source, s, "k", 0, 10, &c->k));
+  RETURN_IF_ERROR(ReadDouble(source, s, "h", 0.1, 1000, &c->h));
+  RETURN_IF_ERROR(ReadDouble(source, s, "alpha", 0, 1, &c->alpha));
+  RETURN_IF_ERROR(ReadDouble(source, s, "beta", 0, 1, &c->beta));
+  RETURN_IF_ERROR(ReadDouble(source, s, "gamma", 0, 1, &c->gamma));
+  RETURN_IF_ERROR(ReadInt(source, s, "warmup_weeks", 1, 52, &c->warmup_weeks));
+  RETURN_IF_ERROR(ReadDouble(source, s, "huber", 0.5, 100, &c->huber));
+  RETURN_IF_ERROR(ReadDouble(source, s, "min_value", 0, 1e12, &c->min_value));
+  RETURN_IF_ERROR(ReadDouble(source, s, "min_ratio", 0, 1e6, &c->min_ratio));
+  RETURN_IF_ERROR(
+      ReadInt(source, s, "adapt_hours", 1, 24 * 366, &c->adapt_hours));
+  RETURN_IF_ERROR(ReadString(source, s, "time_zone", &c->time_zone));
+  RETURN_IF_ERROR(ReadString(source, s, "tlp", &c->tlp));
+  static const std::set<std::string_view> kTlps = {"clear", "green", "amber",
+                                                   "amber+strict", "red"};
+  if (!kTlps.count(c->tlp)) {
+    return WrongType(source, *s.get("tlp"), "tlp",
+                     "clear, green, amber, amber+strict or red");
+  }
+  return Status::Ok();
+}
+
+Status CheckKeys(std::string_view source, const toml::table& t,
                  const std::set<std::string_view>& allowed) {
   for (const auto& [k, v] : t) {
     if (!allowed.count(k.str())) return Unknown(source, k);
@@ -65,7 +119,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   }
   const toml::table& root = parsed.table();
   // [taxii] is read by taxii/config.h (ParseTaxiiConfig), which checks it.
-  RETURN_IF_ERROR(CheckKeys(source, root, {"store", "ingest", "log", "taxii"}));
+  RETURN_IF_ERROR(CheckKeys(source, root,
+                            {"store", "ingest", "log", "taxii", "sensors"}));
   Config c;
   if (const toml::table* s = Section(root, "store")) {
     RETURN_IF_ERROR(CheckKeys(source, *s, {"path", "batch_size"}));
@@ -90,6 +145,18 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
       auto level = ParseLogLevel(*v);
       if (!level.ok()) return level.status().WithContext(source);
       c.log_level = *level;
+    }
+  }
+  if (const toml::node* n = root.get("sensors")) {
+    const toml::table* s = n->as_table();
+    if (s == nullptr) return WrongType(source, *n, "sensors", "a table");
+    RETURN_IF_ERROR(CheckKeys(source, *s, {"surge"}));
+    if (const toml::node* sn = s->get("surge")) {
+      const toml::table* surge = sn->as_table();
+      if (surge == nullptr) {
+        return WrongType(source, *sn, "sensors.surge", "a table");
+      }
+      RETURN_IF_ERROR(ParseSurge(source, *surge, &c.surge));
     }
   }
   return c;

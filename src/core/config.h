@@ -10,6 +10,19 @@
 //   max_depth = 64               # JSON nesting
 //   [log]
 //   level = "info"
+//   [sensors.surge]              # surge detection (docs/sensors.md)
+//   k = 0.5                      # CUSUM reference value (sigmas)
+//   h = 8.0                      # CUSUM decision interval (sigmas)
+//   alpha = 0.01                 # Holt–Winters level smoothing
+//   beta = 0.0                   # trend smoothing
+//   gamma = 0.25                 # seasonal smoothing (per week)
+//   warmup_weeks = 2             # weeks that only train the baseline
+//   huber = 2.0                  # clip residuals at this many sigmas
+//   min_value = 10.0             # alert only if the peak reaches this
+//   min_ratio = 2.0              # ... and value / baseline reaches this
+//   adapt_hours = 168            # an episode this long is the new normal
+//   time_zone = "Asia/Tokyo"     # for display; times are stored in UTC
+//   tlp = "amber"                # TLP of recorded alerts
 //
 // Thread safety: Config is a value.
 #ifndef NCERT_CORE_CONFIG_H_
@@ -25,12 +38,29 @@
 
 namespace ncert {
 
+// [sensors.surge]; the sensors module checks time_zone.
+struct SurgeConfig {
+  double k = 0.5;
+  double h = 8.0;
+  double alpha = 0.01;
+  double beta = 0.0;
+  double gamma = 0.25;
+  int warmup_weeks = 2;
+  double huber = 2.0;
+  double min_value = 10.0;
+  double min_ratio = 2.0;
+  int adapt_hours = 168;
+  std::string time_zone = "Asia/Tokyo";
+  std::string tlp = "amber";  // clear, green, amber, amber+strict, red
+};
+
 struct Config {
   std::string store_path = "ncert.db";
   int batch_size = 5000;
   uint64_t max_object_bytes = 16ull << 20;
   int max_depth = 64;
   LogLevel log_level = LogLevel::kWarning;
+  SurgeConfig surge;
 };
 
 // Parses TOML text; errors name `source` with line and column.

@@ -32,6 +32,40 @@ level = "debug"
   EXPECT_EQ(c->log_level, LogLevel::kDebug);
 }
 
+TEST(ConfigTest, ReadsSensorsSurge) {
+  auto c = ParseConfig(R"(
+[sensors.surge]
+k = 1
+h = 5.5
+gamma = 0.5
+min_ratio = 3.0
+adapt_hours = 48
+time_zone = "UTC"
+tlp = "red"
+)",
+                       "ncert.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->surge.k, 1.0);
+  EXPECT_EQ(c->surge.h, 5.5);
+  EXPECT_EQ(c->surge.gamma, 0.5);
+  EXPECT_EQ(c->surge.min_ratio, 3.0);
+  EXPECT_EQ(c->surge.adapt_hours, 48);
+  EXPECT_EQ(c->surge.time_zone, "UTC");
+  EXPECT_EQ(c->surge.tlp, "red");
+  EXPECT_EQ(c->surge.alpha, 0.01);  // default kept
+  auto bad = ParseConfig("[sensors.surge]\ngamma = 2\n", "c.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "c.toml:2:9: 'gamma' must be a number from 0 to 1");
+  bad = ParseConfig("[sensors.surge]\ntlp = \"white\"\n", "c.toml");
+  ASSERT_FALSE(bad.ok());
+  bad = ParseConfig("[sensors.surge]\nkk = 1\n", "c.toml");
+  EXPECT_EQ(bad.status().message(),
+            "c.toml:2:1: unknown configuration key 'kk'");
+  bad = ParseConfig("[sensors]\nsurge = 3\n", "c.toml");
+  EXPECT_FALSE(bad.ok());
+}
+
 TEST(ConfigTest, ErrorsNameFileLineAndKey) {
   auto typo = ParseConfig("[store]\npaht = \"x\"\n", "ncert.toml");
   ASSERT_FALSE(typo.ok());

@@ -260,10 +260,45 @@ CREATE TABLE match_rollups (
 ) WITHOUT ROWID;
 )sql";
 
+// Schema 4. Sensor time series (telemetry, not knowledge; src/sensors/
+// series_store.h, docs/sensors.md "Series storage"): a dictionary of series
+// names and one row per (series, resolution, bucket). Buckets are integers
+// (bucket start / resolution seconds since the epoch) and values are stored
+// as SQLite integers when they are whole numbers; WITHOUT ROWID keeps each
+// point in the primary-key b-tree only.
+constexpr std::string_view kSchema4Sensors = R"sql(
+CREATE TABLE series (
+  series_id INTEGER PRIMARY KEY,
+  sensor    TEXT NOT NULL,
+  metric    TEXT NOT NULL,
+  dimension TEXT NOT NULL,
+  UNIQUE (sensor, metric, dimension)
+);
+CREATE TABLE series_points (
+  series_id  INTEGER NOT NULL,
+  resolution INTEGER NOT NULL,  -- 0: 5 minutes, 1: 1 hour, 2: 1 day
+  bucket     INTEGER NOT NULL,  -- bucket start / resolution (UTC)
+  value      NOT NULL,          -- no affinity: integer or real as written
+  PRIMARY KEY (series_id, resolution, bucket)
+) WITHOUT ROWID;
+CREATE VIEW series_points_v AS
+SELECT s.sensor, s.metric, s.dimension,
+       CASE p.resolution WHEN 0 THEN '5m' WHEN 1 THEN '1h' ELSE '1d' END
+         AS resolution,
+       strftime('%Y-%m-%dT%H:%M:%SZ',
+                p.bucket * CASE p.resolution WHEN 0 THEN 300
+                                             WHEN 1 THEN 3600
+                                             ELSE 86400 END,
+                'unixepoch') AS bucket,
+       p.value
+FROM series_points p JOIN series s USING (series_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchema1},
     {2, kSchema2},
     {3, kSchema3Taxii},  // store/migrations_taxii.h
+    {4, kSchema4Sensors},
 };
 
 Result<int64_t> PragmaInt(sqlite3* db, std::string_view name,
