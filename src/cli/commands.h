@@ -22,6 +22,8 @@ void AddSimCommand(CLI::App& app, Context& ctx, int* exit_code);
 void AddDemoCommand(CLI::App& app, Context& ctx, int* exit_code);
 // exercise start|status|questions|answer|score.
 void AddExerciseCommand(CLI::App& app, Context& ctx, int* exit_code);
+// The HTTP server (server/), until SIGTERM or SIGINT.
+void AddServeCommand(CLI::App& app, Context& ctx, int* exit_code);
 
 }  // namespace ncert::cli
 

@@ -91,6 +91,7 @@ int Main(int argc, char** argv) {
   AddSimCommand(app, ctx, &exit_code);
   AddDemoCommand(app, ctx, &exit_code);
   AddExerciseCommand(app, ctx, &exit_code);
+  AddServeCommand(app, ctx, &exit_code);
 
   Status setup;
   app.parse_complete_callback([&] {

@@ -250,6 +250,11 @@ class Session final : public SessionBase,
     route_ = -1;
     if (ec) {
       if (ec == beast::error::timeout) srv_.timeouts().Add();
+      if (ec == http::error::body_limit) {  // Content-Length too large
+        return Fail(413, "body-too-large",
+                    fmt::format("request body exceeds the limit of {} bytes",
+                                srv_.options().max_body_bytes));
+      }
       if (ec == http::error::header_limit) {
         return Fail(431, "header-too-large",
                     fmt::format("request headers exceed {} bytes",
@@ -538,7 +543,7 @@ void ServerImpl::Finished(int route, const std::string& method,
                         status, bytes, micros);
     std::fwrite(line.data(), 1, line.size(), options_.access_log);
   }
-  if (who != nullptr && audit_) {
+  if (who != nullptr && audit_ && options_.audit_requests) {
     access::AuditEntry e;
     e.actor = who->user.name;
     e.action = (method == "GET" || method == "HEAD") ? "read" : "write";

@@ -47,6 +47,8 @@ struct ServerOptions {
   int64_t shutdown_grace_ms = 10000;      // in-flight requests finish within
   int64_t auth_cache_ms = 10000;          // resolved tokens kept this long
   std::FILE* access_log = nullptr;        // one JSON line per request; null off
+  // Audit every authenticated request (auth failures are always audited).
+  bool audit_requests = true;
 };
 
 struct ServerDeps {
