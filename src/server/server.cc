@@ -315,6 +315,24 @@ class Session final : public SessionBase,
       }
     }
     if (parser_->is_done()) return Handle();
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+      // The client waits for this before it sends the body (RFC 9110 10.1.1).
+      auto interim = std::make_shared<http::response<http::empty_body>>(
+          http::status::continue_, 11);
+      Lowest().expires_after(
+          std::chrono::milliseconds(srv_.options().write_timeout_ms));
+      http::async_write(stream_, *interim,
+                        [self = this->shared_from_this(), interim](
+                            beast::error_code e, size_t) {
+                          if (e) return self->Close();
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     Lowest().expires_after(
         std::chrono::milliseconds(srv_.options().body_timeout_ms));
     http::async_read(stream_, buffer_, *parser_,

@@ -146,6 +146,14 @@ TEST_F(ServerTest, AnswersSeveralRequestsOnOneConnection) {
   EXPECT_EQ(h.body, "{\"status\":\"ok\"}");
   RawResponse body = c.Request("POST", "/echo", "", "abc");
   EXPECT_EQ(body.body, "3:abc");
+  // Expect: 100-continue gets the interim answer before the body is sent.
+  ASSERT_TRUE(
+      c.Send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+             "Content-Length: 2\r\n\r\n"));
+  RawResponse interim = c.Read();
+  EXPECT_EQ(interim.status, 100);
+  ASSERT_TRUE(c.Send("hi"));
+  EXPECT_EQ(c.Read().body, "2:hi");
   RawResponse missing = c.Request("GET", "/nope");
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.Header("content-type"), "application/json");
