@@ -65,6 +65,7 @@ class StorePool {
   std::vector<store::Store*> free_;  // guarded by mu_
 };
 
+// Everything pointed to must outlive the router and the server using it.
 struct ApiDeps {
   store::Store* store = nullptr;  // required: writes and the directory
   StorePool* readers = nullptr;   // reads; null: `store`

@@ -51,6 +51,7 @@ struct ServerOptions {
   bool audit_requests = true;
 };
 
+// Everything pointed to must outlive the Server.
 struct ServerDeps {
   // For tokens and the audit log; null: every request is anonymous.
   store::Directory* directory = nullptr;
