@@ -448,6 +448,55 @@ kill -TERM "$FPID"
 wait "$FPID"; rc=$?
 expect_eq "$rc" "0" "--follow stops cleanly on SIGTERM"
 expect_eq "$(json_get "$T/follow.out" "d['events'], d['sessions'], d['login_attempts']")" "9 3 4" "--follow read appended, rotated and truncated files"
+# --- serve -------------------------------------------------------------------
+S="$T/serve.db"
+expect_exit 0 "serve --help" -- "$NCERT" serve --help
+expect_grep "$T/out" "--listen" "serve --help lists --listen"
+expect_exit 2 "serve bad listen address" -- "$NCERT" --db "$S" serve --listen nohost
+expect_exit 2 "serve --tls-cert without --tls-key" -- "$NCERT" --db "$S" serve --tls-cert "$0"
+printf '[server]\nthreads = 3\nlisten_on = "x"\n' > "$T/serve-bad.toml"
+expect_exit 2 "serve config typo" -- "$NCERT" --config "$T/serve-bad.toml" --db "$S" serve
+"$NCERT" -q --db "$S" ingest --share-with public --tlp clear "$DATA/stix/examples" >/dev/null 2>&1
+"$NCERT" -q --db "$S" org add "Serve Org" --type company >/dev/null 2>&1
+"$NCERT" -q --db "$S" user add serveuser --org "Serve Org" --role member >/dev/null 2>&1
+STOKEN=$("$NCERT" -q --db "$S" token create --user serveuser 2>/dev/null | head -1)
+"$NCERT" --db "$S" --json serve --listen 127.0.0.1:0 --threads 2 >"$T/serve.out" 2>"$T/serve.err" &
+SPID=$!
+for _ in $(seq 1 100); do [ -s "$T/serve.out" ] && break; sleep 0.1; done
+URL=$(json_get "$T/serve.out" "d['listen']")
+case "$URL" in http://127.0.0.1:*) ok ;; *) bad "serve prints where it listens: '$URL'" ;; esac
+http_get() {  # http_get PATH [TOKEN] -> "STATUS BODY" in $T/http
+  python3 - "$URL$1" "${2:-}" >"$T/http" <<'PY'
+import sys, urllib.request, urllib.error
+req = urllib.request.Request(sys.argv[1])
+if sys.argv[2]:
+    req.add_header("Authorization", "Bearer " + sys.argv[2])
+try:
+    with urllib.request.urlopen(req, timeout=10) as r:
+        print(r.status, r.read().decode())
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+PY
+}
+http_get /healthz
+expect_grep "$T/http" '200 {"status":"ok"}' "serve answers /healthz"
+http_get "/api/v1/objects?type=indicator&limit=2"
+expect_grep "$T/http" '"count":2}' "serve answers a query"
+http_get "/api/v1/objects?limit=-1"
+expect_grep "$T/http" '400 {"error":"bad-request"' "serve rejects limit=-1"
+http_get /api/v1/objects/indicator--00000000-0000-4000-8000-000000000000 "$STOKEN"
+expect_grep "$T/http" '404 {"error":"not-found"' "serve 404 for a token holder"
+http_get /api/v1/objects nope
+expect_grep "$T/http" '401 ' "serve rejects a bad token"
+http_get /metrics
+expect_grep "$T/http" 'ncert_http_requests_total{route="GET /healthz",status="200"} 1' "serve metrics"
+kill -TERM "$SPID"; wait "$SPID"; SRC=$?
+expect_eq "$SRC" "0" "serve exits 0 on SIGTERM"
+expect_grep "$T/serve.err" '"path":"/healthz","status":200' "serve access log on stderr"
+expect_exit 0 "audit after serve" -- "$NCERT" --db "$S" audit show
+expect_grep "$T/out" "ok stopped" "serve start and stop are audited"
+expect_grep "$T/out" "denied" "a bad token over HTTP is audited"
+expect_grep "$T/out" "http GET /api/v1/objects/indicator--00000000" "a token holder's request is audited"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

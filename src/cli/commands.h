@@ -35,6 +35,8 @@ void AddSensorsDarknetCommand(CLI::App& sensors, Context& ctx, int* exit_code);
 void AddSensorsHoneypotCommand(CLI::App& sensors, Context& ctx, int* exit_code);
 void AddSensorsStatsCommand(CLI::App& sensors, Context& ctx, int* exit_code);
 void AddSensorsAlertsCommand(CLI::App& sensors, Context& ctx, int* exit_code);
+// The HTTP server (server/), until SIGTERM or SIGINT.
+void AddServeCommand(CLI::App& app, Context& ctx, int* exit_code);
 
 }  // namespace ncert::cli
 

@@ -95,6 +95,7 @@ int Main(int argc, char** argv) {
   AddTelemetryCommand(app, ctx, &exit_code);
   AddIndicatorsCommand(app, ctx, &exit_code);
   AddSensorsCommand(app, ctx, &exit_code);
+  AddServeCommand(app, ctx, &exit_code);
 
   Status setup;
   app.parse_complete_callback([&] {

@@ -61,7 +61,7 @@ Status ReadString(std::string_view source, const toml::table& t,
   const toml::node* n = t.get(key);
   if (n == nullptr) return Status::Ok();
   auto v = n->value<std::string>();
-  if (!v || v->empty()) return WrongType(source, *n, key, "a non-empty string");
+  if (!v) return WrongType(source, *n, key, "a string");
   *out = *v;
   return Status::Ok();
 }
@@ -84,6 +84,10 @@ Status ParseSurge(std::string_view source, const toml::table& s,
   RETURN_IF_ERROR(
       ReadInt(source, s, "adapt_hours", 1, 24 * 366, &c->adapt_hours));
   RETURN_IF_ERROR(ReadString(source, s, "time_zone", &c->time_zone));
+  if (c->time_zone.empty()) {
+    return WrongType(source, *s.get("time_zone"), "time_zone",
+                     "a time zone name or offset");
+  }
   RETURN_IF_ERROR(ReadString(source, s, "tlp", &c->tlp));
   static const std::set<std::string_view> kTlps = {"clear", "green", "amber",
                                                    "amber+strict", "red"};
@@ -98,6 +102,52 @@ Status CheckKeys(std::string_view source, const toml::table& t,
                  const std::set<std::string_view>& allowed) {
   for (const auto& [k, v] : t) {
     if (!allowed.count(k.str())) return Unknown(source, k);
+  }
+  return Status::Ok();
+}
+
+Status ParseServer(std::string_view source, const toml::table& s,
+                   ServerConfig* c) {
+  RETURN_IF_ERROR(CheckKeys(
+      source, s,
+      {"listen", "threads", "tls_cert", "tls_key", "max_body_bytes",
+       "header_timeout_ms", "body_timeout_ms", "idle_timeout_ms",
+       "write_timeout_ms", "max_connections", "rate_per_second", "rate_burst",
+       "shutdown_grace_ms", "auth_cache_ms", "access_log",
+       "audit_requests"}));
+  RETURN_IF_ERROR(ReadString(source, s, "listen", &c->listen));
+  RETURN_IF_ERROR(ReadInt(source, s, "threads", 1, 256, &c->threads));
+  RETURN_IF_ERROR(ReadString(source, s, "tls_cert", &c->tls_cert));
+  RETURN_IF_ERROR(ReadString(source, s, "tls_key", &c->tls_key));
+  RETURN_IF_ERROR(ReadInt<uint64_t>(source, s, "max_body_bytes", 1024,
+                                    1ull << 32, &c->max_body_bytes));
+  constexpr int64_t kDay = 86400000;
+  RETURN_IF_ERROR(ReadInt<int64_t>(source, s, "header_timeout_ms", 100, kDay,
+                                   &c->header_timeout_ms));
+  RETURN_IF_ERROR(ReadInt<int64_t>(source, s, "body_timeout_ms", 100, kDay,
+                                   &c->body_timeout_ms));
+  RETURN_IF_ERROR(ReadInt<int64_t>(source, s, "idle_timeout_ms", 100, kDay,
+                                   &c->idle_timeout_ms));
+  RETURN_IF_ERROR(ReadInt<int64_t>(source, s, "write_timeout_ms", 100, kDay,
+                                   &c->write_timeout_ms));
+  RETURN_IF_ERROR(ReadInt(source, s, "max_connections", 1, 1000000,
+                          &c->max_connections));
+  RETURN_IF_ERROR(ReadDouble(source, s, "rate_per_second", 0, 1e9,
+                             &c->rate_per_second));
+  RETURN_IF_ERROR(ReadDouble(source, s, "rate_burst", 0, 1e9, &c->rate_burst));
+  RETURN_IF_ERROR(ReadInt<int64_t>(source, s, "shutdown_grace_ms", 0, kDay,
+                                   &c->shutdown_grace_ms));
+  RETURN_IF_ERROR(ReadInt<int64_t>(source, s, "auth_cache_ms", 0, kDay,
+                                   &c->auth_cache_ms));
+  RETURN_IF_ERROR(ReadString(source, s, "access_log", &c->access_log));
+  if (const toml::node* n = s.get("audit_requests")) {
+    auto v = n->value<bool>();
+    if (!v) return WrongType(source, *n, "audit_requests", "true or false");
+    c->audit_requests = *v;
+  }
+  if (c->tls_cert.empty() != c->tls_key.empty()) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: [server] tls_cert and tls_key go together", source));
   }
   return Status::Ok();
 }
@@ -119,8 +169,8 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   }
   const toml::table& root = parsed.table();
   // [taxii] is read by taxii/config.h (ParseTaxiiConfig), which checks it.
-  RETURN_IF_ERROR(CheckKeys(source, root,
-                            {"store", "ingest", "log", "taxii", "sensors"}));
+  RETURN_IF_ERROR(CheckKeys(
+      source, root, {"store", "ingest", "log", "taxii", "sensors", "server"}));
   Config c;
   if (const toml::table* s = Section(root, "store")) {
     RETURN_IF_ERROR(CheckKeys(source, *s, {"path", "batch_size"}));
@@ -158,6 +208,9 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
       }
       RETURN_IF_ERROR(ParseSurge(source, *surge, &c.surge));
     }
+  }
+  if (const toml::table* s = Section(root, "server")) {
+    RETURN_IF_ERROR(ParseServer(source, *s, &c.server));
   }
   return c;
 }

@@ -23,6 +23,20 @@
 //   adapt_hours = 168            # an episode this long is the new normal
 //   time_zone = "Asia/Tokyo"     # for display; times are stored in UTC
 //   tlp = "amber"                # TLP of recorded alerts
+//   [server]                     # `ncert serve` (docs/server.md)
+//   listen = "127.0.0.1:8443"
+//   threads = 2
+//   tls_cert = "cert.pem"        # both or neither
+//   tls_key = "key.pem"
+//   max_body_bytes = 16777216
+//   header_timeout_ms = 10000    # and body_, idle_, write_timeout_ms
+//   max_connections = 10000
+//   rate_per_second = 0          # per token (or remote IP); 0 = off
+//   rate_burst = 0               # 0 = twice the rate
+//   shutdown_grace_ms = 10000
+//   auth_cache_ms = 10000
+//   access_log = "-"             # "-" stderr, "" off, else a file
+//   audit_requests = true        # audit every authenticated request
 //
 // Thread safety: Config is a value.
 #ifndef NCERT_CORE_CONFIG_H_
@@ -54,6 +68,26 @@ struct SurgeConfig {
   std::string tlp = "amber";  // clear, green, amber, amber+strict, red
 };
 
+// The [server] section. Plain values: server/ maps them onto its options.
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8443";
+  int threads = 2;
+  std::string tls_cert;
+  std::string tls_key;
+  uint64_t max_body_bytes = 16ull << 20;
+  int64_t header_timeout_ms = 10000;
+  int64_t body_timeout_ms = 30000;
+  int64_t idle_timeout_ms = 60000;
+  int64_t write_timeout_ms = 30000;
+  int max_connections = 10000;
+  double rate_per_second = 0;
+  double rate_burst = 0;
+  int64_t shutdown_grace_ms = 10000;
+  int64_t auth_cache_ms = 10000;
+  std::string access_log = "-";
+  bool audit_requests = true;
+};
+
 struct Config {
   std::string store_path = "ncert.db";
   int batch_size = 5000;
@@ -61,6 +95,7 @@ struct Config {
   int max_depth = 64;
   LogLevel log_level = LogLevel::kWarning;
   SurgeConfig surge;
+  ServerConfig server;
 };
 
 // Parses TOML text; errors name `source` with line and column.

@@ -66,6 +66,52 @@ tlp = "red"
   EXPECT_FALSE(bad.ok());
 }
 
+TEST(ConfigTest, ReadsTheServerSection) {
+  auto c = ParseConfig(R"(
+[server]
+listen = "[::1]:9443"
+threads = 4
+tls_cert = "c.pem"
+tls_key = "k.pem"
+max_body_bytes = 4096
+header_timeout_ms = 2000
+idle_timeout_ms = 5000
+max_connections = 500
+rate_per_second = 2.5
+rate_burst = 10
+shutdown_grace_ms = 0
+access_log = ""
+)",
+                       "ncert.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->server.listen, "[::1]:9443");
+  EXPECT_EQ(c->server.threads, 4);
+  EXPECT_EQ(c->server.tls_key, "k.pem");
+  EXPECT_EQ(c->server.max_body_bytes, 4096u);
+  EXPECT_EQ(c->server.header_timeout_ms, 2000);
+  EXPECT_EQ(c->server.body_timeout_ms, 30000);  // default
+  EXPECT_EQ(c->server.max_connections, 500);
+  EXPECT_DOUBLE_EQ(c->server.rate_per_second, 2.5);
+  EXPECT_DOUBLE_EQ(c->server.rate_burst, 10);
+  EXPECT_EQ(c->server.shutdown_grace_ms, 0);
+  EXPECT_EQ(c->server.access_log, "");
+}
+
+TEST(ConfigTest, RejectsBadServerKeys) {
+  auto c = ParseConfig("[server]\nthreads = 0\n", "s.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("threads"), std::string::npos);
+  c = ParseConfig("[server]\nlisten_on = \"x\"\n", "s.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("unknown configuration key 'listen_on'"),
+            std::string::npos);
+  c = ParseConfig("[server]\ntls_cert = \"c.pem\"\n", "s.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("tls_key"), std::string::npos);
+  c = ParseConfig("[server]\nrate_per_second = -1\n", "s.toml");
+  EXPECT_FALSE(c.ok());
+}
+
 TEST(ConfigTest, ErrorsNameFileLineAndKey) {
   auto typo = ParseConfig("[store]\npaht = \"x\"\n", "ncert.toml");
   ASSERT_FALSE(typo.ok());

@@ -1,6 +1,3 @@
-// The three helpers of http.h. (The server branch owns this file; the taxii
-// branch carries the same three definitions so that its handlers link
-// before the merge.)
 #include "server/http.h"
 
 namespace ncert::server {
@@ -21,7 +18,9 @@ std::vector<std::string_view> Request::QueryAll(std::string_view name) const {
 
 void Response::SetHeader(std::string name, std::string value) {
   for (auto& [k, v] : headers) {
-    if (k == name) {
+    if (k.size() == name.size() &&
+        std::equal(k.begin(), k.end(), name.begin(),
+                   [](char a, char b) { return (a | 0x20) == (b | 0x20); })) {
       v = std::move(value);
       return;
     }
