@@ -498,5 +498,43 @@ expect_grep "$T/out" "ok stopped" "serve start and stop are audited"
 expect_grep "$T/out" "denied" "a bad token over HTTP is audited"
 expect_grep "$T/out" "http GET /api/v1/objects/indicator--00000000" "a token holder's request is audited"
 
+# --- match ---------------------------------------------------------------------
+MDB="$T/match.db"
+MFX=tests/fixtures/match
+WL="$DATA/warninglists/lists"
+"$NCERT" --db "$MDB" ingest "$MFX/indicators.json" >/dev/null 2>&1
+expect_exit 0 "match --help" -- "$NCERT" match --help
+expect_grep "$T/out" "--record" "match --help names --record"
+expect_exit 2 "match without files" -- "$NCERT" --db "$MDB" match
+expect_exit 2 "match bad --format" -- "$NCERT" --db "$MDB" match --format pcap "$MFX/eve.json"
+expect_exit 0 "match --json (no warninglists)" -- "$NCERT" --db "$MDB" --json match "$MFX/eve.json"
+expect_eq "$(tail -1 "$T/out" | python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print(s['events'], s['matches'], sorted(s['by_kind']), s['skipped_lines'], sorted(s['malformed_by_rule']))")" \
+  "5 5 ['cidr', 'exact-ip', 'hash', 'subdomain', 'url'] 1 ['bad-ip', 'not-an-object']" "match finds every planted kind, counts bad lines"
+expect_eq "$(head -n -1 "$T/out" | python3 -c "import json,sys; print(sorted((m['line'], m['kind'], m['indicator_id'][-2:]) for m in map(json.loads, sys.stdin)))")" \
+  "[(1, 'cidr', '01'), (2, 'exact-ip', '03'), (2, 'subdomain', '02'), (3, 'url', '04'), (4, 'hash', '05')]" "match: each match at its line"
+expect_eq "$(tail -1 "$T/out" | python3 -c "import json,sys; print([i for i in json.load(sys.stdin)['summary']['issues'] if 'bad-ip' in i])")" \
+  "[\"$MFX/eve.json:6: bad-ip: src_ip: '999.1.1.1' is not an IP address\"]" "match reports the bad line with file and line"
+expect_exit 0 "match with the real warninglists" -- "$NCERT" --db "$MDB" --json match --warninglists "$WL" "$MFX/eve.json"
+expect_eq "$(tail -1 "$T/out" | python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print(s['matches'], s['suppressed'], 'List of known IPv4 public DNS resolvers' in s['suppressed_by_list'])")" \
+  "2 3 True" "warninglists suppress 8.8.8.8, TEST-NET and the empty-file hash, naming the list"
+expect_exit 0 "match human output" -- "$NCERT" --db "$MDB" match --warninglists "$WL" "$MFX/eve.json"
+expect_grep "$T/out" "subdomain" "human output names the kind"
+expect_grep "$T/out" "suppressed" "human output names suppressions"
+expect_exit 0 "match human output (ja)" -- "$NCERT" --db "$MDB" --lang ja match "$MFX/eve.json"
+expect_grep "$T/out" "照合" "Japanese summary"
+# Visibility: a member who may see nothing matches nothing.
+"$NCERT" --db "$MDB" org add "Small Co" --type company >/dev/null 2>&1
+"$NCERT" --db "$MDB" user add small@co.example --org "Small Co" --role member >/dev/null 2>&1
+expect_exit 0 "match as a member" -- "$NCERT" --db "$MDB" --as small@co.example --json match "$MFX/eve.json"
+expect_eq "$(tail -1 "$T/out" | python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print(s['index']['indicators'], s['matches'])")" "0 0" "a member's index holds only what it may see"
+# --record: aggregated sightings; re-running the same file adds nothing.
+expect_exit 0 "match --record" -- "$NCERT" --db "$MDB" --json match --record "$MFX/eve.json"
+expect_eq "$(tail -1 "$T/out" | python3 -c "import json,sys; r=json.load(sys.stdin)['summary']['recorded']; print(r['sightings_new'], r['records'])")" "5 5" "match --record stores one sighting per indicator"
+expect_exit 0 "match --record again" -- "$NCERT" --db "$MDB" --json match --record "$MFX/eve.json"
+expect_eq "$(tail -1 "$T/out" | python3 -c "import json,sys; r=json.load(sys.stdin)['summary']['recorded']; print(r['sightings_new'], r['sightings_unchanged'])")" "0 5" "re-running the same file records nothing new"
+expect_exit 0 "query sightings" -- "$NCERT" --db "$MDB" --json query --type sighting
+expect_eq "$(json_get "$T/out" "len(d['objects'])")" "5" "five sightings stored"
+expect_exit 1 "match --record as a sensor is refused" -- sh -c "\"$NCERT\" --db \"$MDB\" user add s1 --org 'Small Co' --role sensor >/dev/null 2>&1; \"$NCERT\" --db \"$MDB\" --as s1 match --record \"$MFX/eve.json\""
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -38,6 +38,9 @@ void AddSensorsAlertsCommand(CLI::App& sensors, Context& ctx, int* exit_code);
 // The HTTP server (server/), until SIGTERM or SIGINT.
 void AddServeCommand(CLI::App& app, Context& ctx, int* exit_code);
 
+// match (telemetry against the indicators, docs/matching.md).
+void AddMatchCommand(CLI::App& app, Context& ctx, int* exit_code);
+
 }  // namespace ncert::cli
 
 #endif  // NCERT_CLI_COMMANDS_H_

@@ -94,6 +94,7 @@ int Main(int argc, char** argv) {
   AddExerciseCommand(app, ctx, &exit_code);
   AddTelemetryCommand(app, ctx, &exit_code);
   AddIndicatorsCommand(app, ctx, &exit_code);
+  AddMatchCommand(app, ctx, &exit_code);
   AddSensorsCommand(app, ctx, &exit_code);
   AddServeCommand(app, ctx, &exit_code);
 

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/share_args.h"
 #include "sensors/darknet.h"
 #include "sensors/darknet_enrich.h"
 #include "sensors/darknet_knowledge.h"
@@ -38,11 +39,6 @@ class CountingSink : public sensors::SeriesSink {
  private:
   int64_t points_ = 0;
 };
-
-// As for ingest: a sensor account writes telemetry, not knowledge.
-bool MayWriteKnowledge(access::Role r) {
-  return r != access::Role::kSensor && r != access::Role::kPolicyReader;
-}
 
 int RunDarknet(Context& ctx, const DarknetCommandOptions& opt) {
   sensors::ScannerRanges ranges;

@@ -22,6 +22,7 @@
 #include "cli/commands.h"
 #include "cli/file_args.h"
 #include "cli/progress.h"
+#include "cli/share_args.h"
 #include "core/json.h"
 #include "sensors/alert.h"
 #include "sensors/honeypot.h"
@@ -33,10 +34,6 @@ namespace ncert::cli {
 namespace {
 
 bool IsCert(const access::Principal& p) { return p.org.id == 1; }
-
-bool MayWriteKnowledge(access::Role r) {
-  return r != access::Role::kSensor && r != access::Role::kPolicyReader;
-}
 
 std::string DbPath(const Context& ctx) {
   return ctx.db_path.empty() ? ctx.config.store_path : ctx.db_path;
