@@ -151,10 +151,26 @@ SpaceSaving::Offered SpaceSaving::Offer(const TopKey& key, uint64_t weight) {
   return OfferHashed(key, KeyHash(key), weight);
 }
 
+SpaceSaving::Offered SpaceSaving::OfferFiltered(const TopKey& key,
+                                                uint64_t hash,
+                                                uint64_t upper_bound) {
+  const uint32_t slot = FindSlot(key, hash);
+  if (slot == UINT32_MAX && entries_.size() == capacity_ &&
+      upper_bound <= buckets_[static_cast<size_t>(min_bucket_)].count) {
+    ++total_;
+    return {kNotAdmitted, false};
+  }
+  return OfferAt(key, hash, 1, slot);
+}
+
 SpaceSaving::Offered SpaceSaving::OfferHashed(const TopKey& key, uint64_t hash,
                                               uint64_t weight) {
+  return OfferAt(key, hash, weight, FindSlot(key, hash));
+}
+
+SpaceSaving::Offered SpaceSaving::OfferAt(const TopKey& key, uint64_t hash,
+                                          uint64_t weight, uint32_t slot) {
   total_ += weight;
-  uint32_t slot = FindSlot(key, hash);
   if (slot != UINT32_MAX) {
     int32_t from = slot_bucket_[slot];
     entries_[slot].count += weight;
