@@ -31,13 +31,52 @@ Result<CountMinSketch> CountMinSketch::Create(double epsilon, double delta,
                         static_cast<uint32_t>(std::max(1.0, d)), conservative);
 }
 
+Result<CountMinSketch> CountMinSketch::CreateWithSize(uint32_t width,
+                                                      uint32_t depth,
+                                                      bool conservative) {
+  if (width == 0 || depth == 0 || uint64_t{width} * depth > kMaxCounters) {
+    return Status::InvalidArgument(
+        "count-min: width and depth must be >= 1, width * depth <= 2^26");
+  }
+  return CountMinSketch(width, depth, conservative);
+}
+
+uint64_t CountMinSketch::AddHashAndEstimate(uint64_t hash) {
+  ++total_;
+  const uint64_t h2 = SketchRehash(hash) | 1;
+  uint64_t* cell[32];  // depth is at most ceil(ln(1/δ)) rows; see Create
+  const uint32_t depth = depth_ < 32 ? depth_ : 32;
+  uint64_t best = UINT64_MAX;
+  uint64_t h = hash;
+  for (uint32_t i = 0; i < depth; ++i, h += h2) {
+    cell[i] = &counters_[static_cast<size_t>(i) * width_ + Column(h)];
+    best = std::min(best, *cell[i]);
+  }
+  if (depth < depth_) {  // a hand-made very deep sketch: the slow way
+    --total_;
+    AddHash(hash);
+    return EstimateHash(hash);
+  }
+  // Plain: every row + 1; conservative: only rows below min + 1. Either
+  // way the new minimum is the old one + 1.
+  const uint64_t target = best + 1;
+  for (uint32_t i = 0; i < depth; ++i) {
+    if (!conservative_) {
+      ++*cell[i];
+    } else if (*cell[i] < target) {
+      *cell[i] = target;
+    }
+  }
+  return target;
+}
+
 void CountMinSketch::AddHash(uint64_t hash, uint64_t count) {
   total_ += count;
   const uint64_t h2 = SketchRehash(hash) | 1;
   if (!conservative_) {
     uint64_t h = hash;
     for (uint32_t i = 0; i < depth_; ++i, h += h2) {
-      counters_[static_cast<size_t>(i) * width_ + h % width_] += count;
+      counters_[static_cast<size_t>(i) * width_ + Column(h)] += count;
     }
     return;
   }
@@ -45,7 +84,7 @@ void CountMinSketch::AddHash(uint64_t hash, uint64_t count) {
   uint64_t target = EstimateHash(hash) + count;
   uint64_t h = hash;
   for (uint32_t i = 0; i < depth_; ++i, h += h2) {
-    uint64_t& c = counters_[static_cast<size_t>(i) * width_ + h % width_];
+    uint64_t& c = counters_[static_cast<size_t>(i) * width_ + Column(h)];
     if (c < target) c = target;
   }
 }
@@ -60,7 +99,7 @@ uint64_t CountMinSketch::EstimateHash(uint64_t hash) const {
   uint64_t h = hash;
   for (uint32_t i = 0; i < depth_; ++i, h += h2) {
     best =
-        std::min(best, counters_[static_cast<size_t>(i) * width_ + h % width_]);
+        std::min(best, counters_[static_cast<size_t>(i) * width_ + Column(h)]);
   }
   return best;
 }

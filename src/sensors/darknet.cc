@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "sensors/countmin.h"
 #include "sensors/darknet_decode.h"
 #include "sensors/hll.h"
 #include "sensors/pcap_source.h"
@@ -54,6 +55,8 @@ const MiraiPortInfo* MiraiPort(uint16_t port) {
 
 constexpr uint32_t kKeyIcmp = 131072, kKeyIcmp6 = 131073, kKeyOther = 131074;
 constexpr uint32_t kNumKeys = 131075;
+// The source doorkeeper: 2 rows of 2^15 counters (512 KiB). docs/sensors.md.
+constexpr uint32_t kFilterWidth = 1u << 15, kFilterDepth = 2;
 
 uint32_t PortKey(const Decoded& d, bool fragment) {
   if (fragment) return kKeyOther;
@@ -77,18 +80,6 @@ std::string PortKeyName(uint32_t key) {
   if (key == kKeyIcmp) return "icmp";
   if (key == kKeyIcmp6) return "icmpv6";
   return "other";
-}
-
-TopKey PortTopKey(uint32_t key) {
-  TopKey k{};
-  k[0] = static_cast<uint8_t>(key >> 16);
-  k[1] = static_cast<uint8_t>(key >> 8);
-  k[2] = static_cast<uint8_t>(key);
-  return k;
-}
-
-uint32_t PortKeyOf(const TopKey& k) {
-  return (uint32_t{k[0]} << 16) | (uint32_t{k[1]} << 8) | k[2];
 }
 
 int64_t FloorTo(int64_t secs, int64_t width) {
@@ -173,7 +164,12 @@ struct DarknetAnalyzer::State {
   int64_t last_ts = 0, max_ts = INT64_MIN;
 
   HyperLogLog sources, destinations, mirai_sources;
-  SpaceSaving top_sources, top_ports, scanners, victims;
+  // The doorkeeper of the three source tables (topk.h, "Filtered offers"):
+  // a conservative count-min over every packet's source, so its estimate
+  // bounds a source's packets, SYNs and backscatter alike.
+  CountMinSketch source_filter;
+  SpaceSaving top_sources, scanners, victims;
+  std::vector<uint64_t> port_packets;  // exact, by port key
   std::vector<SrcInfo> src_info;
   std::vector<VictimInfo> victim_info;
   std::vector<DosAttack> attacks;
@@ -197,10 +193,12 @@ struct DarknetAnalyzer::State {
         sources(opt.hll_precision),
         destinations(opt.hll_precision),
         mirai_sources(opt.hll_precision),
+        source_filter(
+            *CountMinSketch::CreateWithSize(kFilterWidth, kFilterDepth, true)),
         top_sources(opt.top_sources_capacity),
-        top_ports(opt.top_ports_capacity),
         scanners(opt.scanner_capacity),
-        victims(opt.victim_capacity) {}
+        victims(opt.victim_capacity),
+        port_packets(kNumKeys, 0) {}
 
   // Dimension 0 is the total, 1 is "other" (ports past max_series_ports,
   // protocols without ports), 2.. one per port/protocol in order of arrival.
@@ -417,9 +415,9 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
   const bool fragment = r == DecodeResult::kFragment;
   const uint64_t hsrc = SketchHash(d.src.data(), 16);
   const uint64_t hdst = SketchHash(d.dst.data(), 16);
-  top_sources.OfferHashed(d.src, hsrc);
+  source_filter.Prefetch(hsrc);  // used after the series work below
   const uint32_t key = PortKey(d, fragment);
-  top_ports.Offer(PortTopKey(key));
+  ++port_packets[key];
 
   // Classify.
   bool syn = false, mirai = false, backscatter = false;
@@ -472,9 +470,19 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
     port.src.AddHash(hsrc);
   }
 
-  if (syn) {
-    ++report.syn;
-    auto o = scanners.OfferHashed(d.src, hsrc);
+  const uint64_t src_bound = source_filter.AddHashAndEstimate(hsrc);
+  top_sources.OfferFiltered(d.src, hsrc, src_bound);
+  if (mirai) {
+    ++report.mirai;
+    mirai_sources.AddHash(hsrc);
+  }
+  if (syn) ++report.syn;
+  if (backscatter) ++report.backscatter;
+  // Sources the doorkeeper refuses cannot be in the tables (topk.h).
+  auto scan = syn ? scanners.OfferFiltered(d.src, hsrc, src_bound)
+                  : SpaceSaving::Offered{SpaceSaving::kNotAdmitted, false};
+  if (scan.slot != SpaceSaving::kNotAdmitted) {
+    const auto& o = scan;
     SrcInfo& s = src_info[o.slot];
     if (o.fresh) {
       s.Reset();
@@ -487,15 +495,15 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
     s.ports.AddHash(SketchRehash(d.dport));
     s.CountPort(d.dport);
     if (mirai) {
-      ++report.mirai;
       ++s.mirai;
       s.MiraiPortSeen(d.dport);
-      mirai_sources.AddHash(hsrc);
     }
   }
-  if (backscatter) {
-    ++report.backscatter;
-    auto o = victims.OfferHashed(d.src, hsrc);
+  auto vict = backscatter
+                  ? victims.OfferFiltered(d.src, hsrc, src_bound)
+                  : SpaceSaving::Offered{SpaceSaving::kNotAdmitted, false};
+  if (vict.slot != SpaceSaving::kNotAdmitted) {
+    const auto& o = vict;
     VictimInfo& v = victim_info[o.slot];
     if (o.fresh) {
       FinishAttack(v);  // the victim whose counter this was
@@ -663,12 +671,23 @@ Result<DarknetReport> DarknetAnalyzer::Finish() {
     return name != nullptr ? *name : std::string();
   };
 
-  for (const TopKEntry& e : s.top_ports.Top(n)) {
+  std::vector<uint32_t> port_keys;
+  for (uint32_t key = 0; key < kNumKeys; ++key) {
+    if (s.port_packets[key] > 0) port_keys.push_back(key);
+  }
+  const size_t n_ports = std::min(n, port_keys.size());
+  std::partial_sort(port_keys.begin(), port_keys.begin() + n_ports,
+                    port_keys.end(), [&](uint32_t a, uint32_t b) {
+                      return s.port_packets[a] != s.port_packets[b]
+                                 ? s.port_packets[a] > s.port_packets[b]
+                                 : a < b;
+                    });
+  port_keys.resize(n_ports);
+  for (uint32_t key : port_keys) {
     PortStat p;
-    uint32_t key = PortKeyOf(e.key);
     p.port = PortKeyName(key);
-    p.packets = e.count;
-    p.error = e.error;
+    p.packets = s.port_packets[key];
+    p.error = 0;  // counted exactly
     int32_t d = s.dim_of[key];
     if (d > State::kOtherDim && static_cast<size_t>(d) < s.run_dims.size() &&
         s.run_dims[d]) {

@@ -56,7 +56,7 @@ struct DarknetOptions {
   int hll_precision = 14;
   int series_hll_precision = 12;
   size_t top_sources_capacity = 1024;
-  size_t top_ports_capacity = 1024;
+  size_t top_ports_capacity = 1024;  // unused: ports are counted exactly
   size_t scanner_capacity = 8192;
   size_t victim_capacity = 4096;
   size_t max_series_ports = 256;

@@ -1,11 +1,3 @@
+// SketchHash is inline in sketch_hash.h (XXH_INLINE_ALL); this file keeps
+// the header's own compilation unit so include errors show up here first.
 #include "sensors/sketch_hash.h"
-
-#include <xxhash.h>
-
-namespace ncert::sensors {
-
-uint64_t SketchHash(const void* data, size_t size, uint64_t seed) {
-  return XXH3_64bits_withSeed(data, size, seed);
-}
-
-}  // namespace ncert::sensors

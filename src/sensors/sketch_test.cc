@@ -231,6 +231,81 @@ TEST(SpaceSaving, RecallsHeavyHittersWithinBounds) {
   EXPECT_GE(ss.Guaranteed(10).size(), 8u);
 }
 
+// Filtered space-saving (topk.h): a Zipf stream of heavy items interleaved
+// with a darknet-like tail of one- and two-occurrence items, the upper bound
+// from a small conservative count-min. The plain space-saving guarantees
+// must hold exactly, and most tail occurrences must be refused.
+TEST(SpaceSaving, FilteredOfferKeepsEveryGuarantee) {
+  const size_t kCapacity = 200;
+  SpaceSaving ss(kCapacity);
+  auto cms = CountMinSketch::CreateWithSize(1 << 12, 2, true);
+  ASSERT_TRUE(cms.ok());
+  std::map<uint64_t, uint64_t> truth;
+  auto zipf = ZipfStream(200000, 50000, 21);
+  std::mt19937_64 rng(22);
+  std::vector<uint64_t> stream;
+  for (size_t i = 0; i < zipf.size(); ++i) {
+    stream.push_back(zipf[i]);
+    uint64_t tail = (uint64_t{1} << 40) + rng() % 150000;  // 1-2 each
+    stream.push_back(tail);
+  }
+  size_t refused = 0;
+  for (uint64_t x : stream) {
+    uint64_t h = ItemHash(x, 0);
+    uint64_t bound = cms->AddHashAndEstimate(h);
+    ++truth[x];
+    ASSERT_GE(bound, truth[x]);  // the count-min bound is an upper bound
+    TopKey k = KeyOf(x);
+    if (ss.OfferFiltered(k, SketchHash(k.data(), 16), bound).slot ==
+        SpaceSaving::kNotAdmitted) {
+      ++refused;
+    }
+  }
+  EXPECT_EQ(ss.total(), stream.size());
+  EXPECT_EQ(cms->total(), stream.size());
+  EXPECT_GT(refused, stream.size() / 3);  // the point of the filter
+  for (const TopKEntry& e : ss.Top(kCapacity)) {
+    uint64_t x;
+    std::memcpy(&x, e.key.data(), sizeof x);
+    EXPECT_LE(e.count - e.error, truth[x]);
+    EXPECT_GE(e.count, truth[x]);
+    EXPECT_LE(e.error, ss.MinCount());
+  }
+  EXPECT_LE(ss.MinCount(), stream.size() / kCapacity);
+  for (auto [x, n] : truth) {
+    if (n > ss.MinCount()) {
+      EXPECT_NE(ss.Find(KeyOf(x)), nullptr) << x;
+    }
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> sorted(truth.begin(), truth.end());
+  std::sort(sorted.begin(), sorted.end(),
+            [](auto& a, auto& b) { return a.second > b.second; });
+  std::set<TopKey> reported;
+  for (auto& e : ss.Top(10)) reported.insert(e.key);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_TRUE(reported.count(KeyOf(sorted[i].first))) << i;
+  }
+}
+
+TEST(CountMin, AddHashAndEstimateMatchesAddThenEstimate) {
+  for (bool conservative : {false, true}) {
+    auto a = CountMinSketch::CreateWithSize(1 << 10, 3, conservative);
+    auto b = CountMinSketch::CreateWithSize(1 << 10, 3, conservative);
+    auto odd = CountMinSketch::CreateWithSize(1000, 3, conservative);
+    ASSERT_TRUE(a.ok() && b.ok() && odd.ok());
+    for (uint64_t x : ZipfStream(20000, 5000, 23)) {
+      uint64_t h = ItemHash(x, 0);
+      b->AddHash(h);
+      EXPECT_EQ(a->AddHashAndEstimate(h), b->EstimateHash(h));
+      odd->AddHashAndEstimate(h);
+    }
+    EXPECT_EQ(*a, *b);
+    EXPECT_EQ(odd->total(), 20000u);
+  }
+  EXPECT_FALSE(CountMinSketch::CreateWithSize(0, 1).ok());
+  EXPECT_FALSE(CountMinSketch::CreateWithSize(1 << 20, 1 << 7).ok());
+}
+
 TEST(SpaceSaving, MergeKeepsBoundsAndRoundTrips) {
   SpaceSaving a(100), b(100);
   std::map<uint64_t, uint64_t> truth;

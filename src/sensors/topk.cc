@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 #include <map>
 
 #include "sensors/sketch_hash.h"
@@ -11,6 +12,16 @@ namespace ncert::sensors {
 namespace {
 
 constexpr std::string_view kMagic = "NCSS";
+
+// Two 8-byte compares instead of a call to memcmp (the hot path of Offer).
+inline bool SameKey(const TopKey& a, const TopKey& b) {
+  uint64_t a0, a1, b0, b1;
+  std::memcpy(&a0, a.data(), 8);
+  std::memcpy(&a1, a.data() + 8, 8);
+  std::memcpy(&b0, b.data(), 8);
+  std::memcpy(&b1, b.data() + 8, 8);
+  return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
 
 uint64_t KeyHash(const TopKey& key) { return SketchHash(key.data(), 16); }
 
@@ -40,7 +51,9 @@ uint32_t SpaceSaving::FindSlot(const TopKey& key, uint64_t hash) const {
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     uint32_t v = index_[i];
     if (v == 0) return UINT32_MAX;
-    if (hashes_[v - 1] == hash && entries_[v - 1].key == key) return v - 1;
+    if (hashes_[v - 1] == hash && SameKey(entries_[v - 1].key, key)) {
+      return v - 1;
+    }
   }
 }
 
@@ -151,10 +164,26 @@ SpaceSaving::Offered SpaceSaving::Offer(const TopKey& key, uint64_t weight) {
   return OfferHashed(key, KeyHash(key), weight);
 }
 
+SpaceSaving::Offered SpaceSaving::OfferFiltered(const TopKey& key,
+                                                uint64_t hash,
+                                                uint64_t upper_bound) {
+  const uint32_t slot = FindSlot(key, hash);
+  if (slot == UINT32_MAX && entries_.size() == capacity_ &&
+      upper_bound <= buckets_[static_cast<size_t>(min_bucket_)].count) {
+    ++total_;
+    return {kNotAdmitted, false};
+  }
+  return OfferAt(key, hash, 1, slot);
+}
+
 SpaceSaving::Offered SpaceSaving::OfferHashed(const TopKey& key, uint64_t hash,
                                               uint64_t weight) {
+  return OfferAt(key, hash, weight, FindSlot(key, hash));
+}
+
+SpaceSaving::Offered SpaceSaving::OfferAt(const TopKey& key, uint64_t hash,
+                                          uint64_t weight, uint32_t slot) {
   total_ += weight;
-  uint32_t slot = FindSlot(key, hash);
   if (slot != UINT32_MAX) {
     int32_t from = slot_bucket_[slot];
     entries_[slot].count += weight;

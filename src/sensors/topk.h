@@ -13,6 +13,25 @@
 // not full), errors likewise, and the `capacity` largest are kept; the bounds
 // above hold for the merged stream with N the sum.
 //
+// Filtered offers (OfferFiltered; after Homem & Carvalho, "Finding top-k
+// elements in data streams", Information Sciences 2010, and TinyLFU's
+// doorkeeper, Einziger & Friedman 2014): the caller passes an upper bound
+// u(x) of the key's true count including this occurrence, typically from a
+// count-min sketch fed the same stream (or a superset of it). An unmonitored
+// key with u(x) <= c_min while the table is full is counted in total() and
+// changes no counter. All three guarantees above still hold, exactly (not
+// only with high probability), with the same N:
+//   (I) every unmonitored key has true count <= c_min: an evicted key's
+//       count was c_min >= its true count, a refused occurrence leaves the
+//       key at true count <= u(x) <= c_min, and c_min never decreases;
+//   so an admitted key, at true count <= c_min + 1, gets count c_min + 1 and
+//   error c_min as in plain space-saving (upper and lower bounds hold); an
+//   admission raises the sum of counts by 1 and a refusal by 0, so the sum
+//   stays <= N, c_min <= N / capacity, and every key with true count above
+//   N / capacity (> c_min) is monitored. The sketch's own error only decides
+//   how many occurrences are refused, i.e. the speed: in a darknet, where
+//   most sources send a handful of packets, nearly all would evict.
+//
 // Keys are 16 bytes (an IPv6 address, an IPv4-mapped address, or a port key
 // the caller lays out). Offer() also returns the key's slot, so a caller can
 // keep its own per-key data beside the counter (reset it when `fresh`).
@@ -58,6 +77,12 @@ class SpaceSaving {
   // The same with the key's SketchHash already computed.
   Offered OfferHashed(const TopKey& key, uint64_t hash, uint64_t weight = 1);
 
+  // Filtered offer of weight 1 (see the top of this file): `upper_bound` >=
+  // the key's true count including this occurrence. Returns slot
+  // kNotAdmitted when the key was refused.
+  static constexpr uint32_t kNotAdmitted = UINT32_MAX;
+  Offered OfferFiltered(const TopKey& key, uint64_t hash, uint64_t upper_bound);
+
   // The `n` largest counters, largest first (ties: smaller key first).
   std::vector<TopKEntry> Top(size_t n) const;
   // Entries of Top(n) that are surely in the true top n.
@@ -80,6 +105,9 @@ class SpaceSaving {
 
  private:
   uint32_t FindSlot(const TopKey& key, uint64_t hash) const;  // or UINT32_MAX
+  // OfferHashed with FindSlot's answer already known.
+  Offered OfferAt(const TopKey& key, uint64_t hash, uint64_t weight,
+                  uint32_t slot);
   void IndexInsert(uint32_t slot);
   void IndexErase(uint32_t slot);
   void GrowIndex();
