@@ -1,6 +1,7 @@
 # ncert: the README's commands. Everything installs what it needs first.
 #   make demo   - deps, release build, then `build/ncert demo` (outputs in demo-out/)
-#   make test   - deps, build, every test (ctest), then again under ASan+UBSan
+#   make test   - deps, build, every test (ctest), then again under ASan+UBSan,
+#                 and the matching engine's snapshot swap under TSan
 #   make build  - release binary at build/ncert
 #   make bench  - the benchmarks (bench/README in docs/benchmarks.md)
 
@@ -23,7 +24,7 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: test-release test-asan
+test: test-release test-asan tsan
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
