@@ -1,5 +1,6 @@
 # ncert: the README's commands. Everything installs what it needs first.
-#   make demo   - deps, release build, then `build/ncert demo` (outputs in demo-out/)
+#   make demo   - deps, release build, then scripts/demo.sh: `ncert demo` and the
+#                 analyses on its telemetry (outputs in demo-out/)
 #   make test   - deps, build, every test (ctest), then again under ASan+UBSan,
 #                 and the matching engine's snapshot swap under TSan
 #   make build  - release binary at build/ncert
@@ -51,7 +52,7 @@ tsan: deps
 	  ctest --output-on-failure -R '^(SwapTest|MatcherTest|CorpusTest)\.'
 
 demo: build
-	$(BUILD)/ncert demo
+	bash scripts/demo.sh
 
 bench: build
 	bash bench/run.sh
