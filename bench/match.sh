@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# End-to-end matching benchmark (docs/benchmarks.md, "Matching end to end"):
+#
+#   bench/match.sh [N_INDICATORS] [EVENT_MB]     defaults 1000000 and 1000
+#
+# 1. Generates N indicators (bench/gen_indicators.py: IPv4, domain, URL and
+#    hash patterns) plus 1,000 regex indicators (MATCHES on url:value), and
+#    ingests them into a fresh store (timed apart: not part of the ratio).
+# 2. Generates EVENT_MB of NDJSON telemetry (bench/gen_events.py: EVE, Cowrie,
+#    Zeek and ECS shapes), with 10,000 indicator values planted.
+# 3. Runs, on the same files, in one run:
+#      ncert match --json (output to /dev/null): events/s and MB/s;
+#      the limit: simdjson parsing the files alone (build/bench/json_parse_limit);
+#      peers with the exact-value indicators only: LC_ALL=C grep -F -f, and
+#      yara with one string per value (if yara can compile that many).
+# 4. Prints each figure and the ratios; writes bench/out/match-N.json.
+#
+# Times are wall clock (and CPU: user+sys) around each whole command. Run on
+# an otherwise idle machine; the script prints the load average.
+set -euo pipefail
+
+N="${1:-1000000}"
+MB="${2:-1000}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+NCERT=build/ncert
+LIMIT=build/bench/json_parse_limit
+OUT=bench/out
+W="$OUT/match-$N-$MB"
+die() { echo "bench/match.sh: $*" >&2; exit 1; }
+[[ -x "$NCERT" && -x "$LIMIT" ]] || die "build first: ninja -C build ncert json_parse_limit"
+mkdir -p "$W"
+
+# 1. Indicators.
+if [[ ! -s "$W/indicators.ndjson" ]]; then
+  echo "generating $N indicators + 1000 regexes ..."
+  python3 bench/gen_indicators.py "$N" "$W/plain.ndjson"
+  python3 - "$W/plain.ndjson" "$W/indicators.ndjson" "$W/values.txt" <<'PY'
+import json, random, re, sys, uuid
+src, dst, values = sys.argv[1:4]
+r = random.Random(7)
+simple = re.compile(r"^\[[a-z0-9-]+:[a-z0-9_.'-]+(?:\.'[A-Z0-9-]+')? = '([^']*)'\]$")
+with open(src) as f, open(dst, "w") as out, open(values, "w") as v:
+    for line in f:
+        out.write(line)
+        m = simple.match(json.loads(line)["pattern"])
+        if m:
+            v.write(m.group(1) + "\n")
+    for i in range(1000):
+        pid = uuid.UUID(int=r.getrandbits(128), version=4)
+        pat = "[url:value MATCHES '^https?://[a-z0-9.-]+/(?:wp-admin|cgi-bin|shell)/x%d[a-z]{2}\\\\.php']" % i
+        out.write(json.dumps({"type": "indicator", "spec_version": "2.1",
+            "id": "indicator--%s" % pid, "created": "2026-01-01T00:00:00.000Z",
+            "modified": "2026-01-01T00:00:00.000Z", "pattern": pat,
+            "pattern_type": "stix", "valid_from": "2026-01-01T00:00:00Z"}) + "\n")
+PY
+fi
+# 2. Events, with planted values.
+if [[ ! -s "$W/events/eve.json" ]]; then
+  echo "generating $MB MB of telemetry ..."
+  # Domains only: they are planted in the events' domain field.
+  grep -E '^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$' "$W/values.txt" |
+    shuf -n 10000 --random-source=<(yes) > "$W/plant.txt" || true
+  python3 bench/gen_events.py --mb "$MB" --seed 1 --out "$W/events" \
+    --plant "$W/plant.txt" --plant-field domain --plant-rate 0.001 \
+    --planted "$W/planted.tsv"
+fi
+EVENTS=("$W"/events/*.json)
+BYTES=$(cat "${EVENTS[@]}" | wc -c)
+
+DB="$W/store.db"
+if [[ ! -s "$DB" ]]; then
+  echo "ingesting the indicators ..."
+  "$NCERT" -q --db "$DB" ingest "$W/indicators.ndjson" >/dev/null
+fi
+
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+cat "${EVENTS[@]}" > /dev/null  # page cache warm for everyone
+rm -f "$W"/*.time
+
+# timed NAME CMD...: wall and CPU seconds into $W/NAME.time
+timed() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$W/$name.time" "$@"
+}
+secs() { cut -d' ' -f1 "$W/$1.time"; }
+cpu() { awk '{print $2 + $3}' "$W/$1.time"; }
+rss() { awk '{printf "%.0f", $4 / 1024}' "$W/$1.time"; }
+
+echo "ncert match ..."
+timed ncert "$NCERT" -q --db "$DB" --json match "${EVENTS[@]}" > "$W/matches.ndjson"
+tail -1 "$W/matches.ndjson" > "$W/summary.json"
+echo "simdjson alone ..."
+timed limit "$LIMIT" "${EVENTS[@]}" > "$W/limit.json"
+echo "grep -F -f ..."
+timed grep sh -c "LC_ALL=C grep -F -c -f '$W/values.txt' ${EVENTS[*]} > '$W/grep.out' || true"
+YARA_NOTE=""
+if command -v yara >/dev/null; then
+  echo "yara ..."
+  python3 - "$W/values.txt" "$W/rules.yar" <<'PY'
+import sys
+vals = [v.rstrip("\n") for v in open(sys.argv[1])]
+with open(sys.argv[2], "w") as out:
+    for i in range(0, len(vals), 10000):
+        out.write("rule values_%d {\n strings:\n" % i)
+        for j, v in enumerate(vals[i:i + 10000]):
+            out.write('  $v%d = "%s"\n' % (j, v.replace("\\", "\\\\").replace('"', '\\"')))
+        out.write(" condition:\n  any of them\n}\n")
+PY
+  # yara takes one target: the folder of event files.
+  if ! timed yara sh -c "yara -f -r '$W/rules.yar' '$W/events' > '$W/yara.out' 2> '$W/yara.err'"; then
+    YARA_NOTE="yara failed: $(head -c 200 "$W/yara.err")"
+  fi
+fi
+
+python3 - "$W" "$N" "$BYTES" "$LOAD" "$YARA_NOTE" <<'PY'
+import json, os, sys
+w, n, size, load, yara_note = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+def t(name):
+    p = os.path.join(w, name + ".time")
+    if not os.path.exists(p): return None
+    e, u, s, m = open(p).read().strip().splitlines()[-1].split()[:4]
+    return {"wall": float(e), "cpu": float(u) + float(s), "rss_mb": int(m) / 1024}
+s = json.load(open(os.path.join(w, "summary.json")))["summary"]
+lim = json.load(open(os.path.join(w, "limit.json")))
+mb = size / 1e6
+res = {"indicators": n + 1000, "events": s["events"], "bytes": size,
+       "load_average": load, "ncert": t("ncert"), "limit": t("limit"),
+       "grep": t("grep"), "yara": t("yara"), "index": s["index"],
+       "matches": s["matches"], "suppressed": s["suppressed"]}
+def rate(x): return mb / x["wall"] if x else float("nan")
+print()
+print(f"indicators {n + 1000:,} (index built in {s['index']['build_seconds']:.2f} s), "
+      f"events {s['events']:,} in {mb:,.0f} MB; load average {load}")
+r = res["ncert"]
+print(f"ncert match      {rate(r):8.1f} MB/s  {s['events'] / r['wall']:12,.0f} events/s  "
+      f"(wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s, RSS {r['rss_mb']:.0f} MB), {s['matches']:,} matches")
+l = res["limit"]
+print(f"simdjson alone   {rate(l):8.1f} MB/s  (the limit)   ncert is {r['wall'] / l['wall']:.2f}x the limit")
+g = res["grep"]
+print(f"grep -F -f       {rate(g):8.1f} MB/s  (exact values only)   ncert / grep speed: {rate(r) / rate(g):.2f}")
+y = res["yara"]
+if y and not yara_note:
+    print(f"yara             {rate(y):8.1f} MB/s  (exact values only)   ncert / yara speed: {rate(r) / rate(y):.2f}")
+else:
+    print(f"yara             {yara_note or 'not installed'}")
+print(f"per core: ncert {mb / r['cpu']:.1f} MB per CPU-second (goal >= 300)")
+json.dump(res, open(os.path.join(w, "..", f"match-{n}.json"), "w"), indent=1)
+PY
