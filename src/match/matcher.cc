@@ -328,11 +328,14 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
     take(lookup(kSpaceString, k), t.field, MatchKind::kPattern, t.value, "");
   }
   if (!x.regexes.empty()) {
-    hs_scratch* hs = scratch->Prepare(x.regexes.database());
+    hs_scratch* hs = nullptr;
+    for (size_t i = 0; i < x.regexes.database_count(); ++i) {
+      hs = scratch->Prepare(x.regexes.database(i));
+    }
     for (const Text& t : texts) {
       if (t.value.empty()) continue;
       uint32_t bit = FieldBit(t.field);
-      x.regexes.Scan(t.value, hs, [&](const Posting& p) {
+      x.regexes.Scan(t.value, bit, hs, [&](const Posting& p) {
         if ((p.fields & bit) == 0) return;
         if (x.indicators[p.target].pattern >= 0) {
           b.candidates.emplace_back(p.target, t.field);
