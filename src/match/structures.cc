@@ -319,8 +319,7 @@ RegexSet RegexSet::Build(std::vector<Entry> entries, BuildStats* stats,
       CompileGroup(entries, std::move(groups[g]), &results[g]);
     }
   };
-  size_t n_threads =
-      std::min<size_t>(std::max(1u, threads), groups.size());
+  size_t n_threads = std::min<size_t>(std::max(1u, threads), groups.size());
   std::vector<std::thread> pool;
   for (size_t t = 1; t < n_threads; ++t) pool.emplace_back(work);
   work();

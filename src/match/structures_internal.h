@@ -176,8 +176,8 @@ class RegexSet {
  private:
   struct Db {
     hs_database_t* db = nullptr;
-    uint32_t fields = 0;        // union of the postings' field masks
-    std::vector<Posting> ids;   // by Hyperscan id
+    uint32_t fields = 0;       // union of the postings' field masks
+    std::vector<Posting> ids;  // by Hyperscan id
   };
   void Free();
   std::vector<Db> dbs_;
