@@ -227,12 +227,21 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
   auto ip = [&](const telemetry::IpAddr& a, Field f) {
     if (!a.present()) return;
     int len = a.family == 4 ? 4 : 16;
-    std::string text = IpText(a);
-    take(lookup(kSpaceIp,
-                std::string_view(reinterpret_cast<const char*>(a.bytes.data()),
-                                 static_cast<size_t>(len))),
-         f, MatchKind::kExactIp, text, "");
+    std::span<const Posting> exact =
+        lookup(kSpaceIp,
+               std::string_view(reinterpret_cast<const char*>(a.bytes.data()),
+                                static_cast<size_t>(len)));
     const internal::CidrTrie& trie = a.family == 4 ? x.v4 : x.v6;
+    // The address as text only when something holds it (most events hit
+    // nothing: no formatting, no allocation).
+    bool any = !exact.empty();
+    if (!any) {
+      trie.ForEachMatch(a.bytes.data(),
+                        [&](int, std::span<const Posting>) { any = true; });
+    }
+    if (!any) return;
+    std::string text = IpText(a);
+    take(exact, f, MatchKind::kExactIp, text, "");
     trie.ForEachMatch(
         a.bytes.data(), [&](int prefix, std::span<const Posting> p) {
           take(p, f, MatchKind::kCidr, text, PrefixText(a, prefix));
@@ -322,6 +331,7 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
       {Field::kPassword, event.password},
   };
   for (const Text& t : texts) {
+    if (!x.has_string_keys) break;
     if (t.value.empty() || t.field < Field::kFileName) continue;
     std::string k(1, static_cast<char>('a' + static_cast<int>(t.field)));
     k += t.value;
