@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                      "alice@example.org",
                                      "d41d8cd98f00b204e9800998ecf8427e",
                                      "",
-                                     json.substr(0, 64)};
+                                     std::string_view(json).substr(0, 64)};
   const ValueClass classes[] = {ValueClass::kIp,   ValueClass::kDomain,
                                 ValueClass::kUrl,  ValueClass::kEmail,
                                 ValueClass::kHash, ValueClass::kFingerprint,

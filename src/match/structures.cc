@@ -23,7 +23,7 @@ uint64_t HashBytes(std::string_view key) {
     n -= 8;
   }
   uint64_t w = 0;
-  std::memcpy(&w, p, n);
+  if (n > 0) std::memcpy(&w, p, n);  // an empty view may have no data()
   h = (h ^ w) * kMul;
   h ^= h >> 32;
   h *= 0xD6E8FEB86659FD93ull;
