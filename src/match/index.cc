@@ -487,8 +487,9 @@ std::shared_ptr<const Index> IndexBuilder::Build() {
   x.stats.regex_rejected = static_cast<int64_t>(rs.rejected);
   for (const std::string& e : rs.errors) s.Problem("regex", "hyperscan", e);
   int64_t over = 0;
-  x.values.ForEach([&](std::string_view, std::span<const Posting> p) {
+  x.values.ForEach([&](std::string_view key, std::span<const Posting> p) {
     if (p.size() > x.options.max_indicators_per_value) ++over;
+    if (!key.empty() && key[0] == kSpaceString) x.has_string_keys = true;
   });
   x.stats.over_correlating_values = over;
   x.rate.reset(new std::atomic<uint64_t>[x.indicators.size() + 1]);

@@ -46,6 +46,7 @@ struct Index::Impl {
   internal::RegexSet regexes;
   std::vector<std::unique_ptr<pattern::Pattern>> patterns;
   std::vector<uint32_t> unanchored;  // indicators tried on every event
+  bool has_string_keys = false;      // any kSpaceString key in `values`
   // Per indicator: (window << 32) | events matched in it.
   std::unique_ptr<std::atomic<uint64_t>[]> rate;
 

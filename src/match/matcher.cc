@@ -227,12 +227,21 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
   auto ip = [&](const telemetry::IpAddr& a, Field f) {
     if (!a.present()) return;
     int len = a.family == 4 ? 4 : 16;
-    std::string text = IpText(a);
-    take(lookup(kSpaceIp,
-                std::string_view(reinterpret_cast<const char*>(a.bytes.data()),
-                                 static_cast<size_t>(len))),
-         f, MatchKind::kExactIp, text, "");
+    std::span<const Posting> exact =
+        lookup(kSpaceIp,
+               std::string_view(reinterpret_cast<const char*>(a.bytes.data()),
+                                static_cast<size_t>(len)));
     const internal::CidrTrie& trie = a.family == 4 ? x.v4 : x.v6;
+    // The address as text only when something holds it (most events hit
+    // nothing: no formatting, no allocation).
+    bool any = !exact.empty();
+    if (!any) {
+      trie.ForEachMatch(a.bytes.data(),
+                        [&](int, std::span<const Posting>) { any = true; });
+    }
+    if (!any) return;
+    std::string text = IpText(a);
+    take(exact, f, MatchKind::kExactIp, text, "");
     trie.ForEachMatch(
         a.bytes.data(), [&](int prefix, std::span<const Posting> p) {
           take(p, f, MatchKind::kCidr, text, PrefixText(a, prefix));
@@ -322,17 +331,21 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
       {Field::kPassword, event.password},
   };
   for (const Text& t : texts) {
+    if (!x.has_string_keys) break;
     if (t.value.empty() || t.field < Field::kFileName) continue;
     std::string k(1, static_cast<char>('a' + static_cast<int>(t.field)));
     k += t.value;
     take(lookup(kSpaceString, k), t.field, MatchKind::kPattern, t.value, "");
   }
   if (!x.regexes.empty()) {
-    hs_scratch* hs = scratch->Prepare(x.regexes.database());
+    hs_scratch* hs = nullptr;
+    for (size_t i = 0; i < x.regexes.database_count(); ++i) {
+      hs = scratch->Prepare(x.regexes.database(i));
+    }
     for (const Text& t : texts) {
       if (t.value.empty()) continue;
       uint32_t bit = FieldBit(t.field);
-      x.regexes.Scan(t.value, hs, [&](const Posting& p) {
+      x.regexes.Scan(t.value, bit, hs, [&](const Posting& p) {
         if ((p.fields & bit) == 0) return;
         if (x.indicators[p.target].pattern >= 0) {
           b.candidates.emplace_back(p.target, t.field);

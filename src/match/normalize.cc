@@ -63,36 +63,7 @@ std::string_view DefaultPort(std::string_view scheme) {
 }  // namespace
 
 std::optional<telemetry::IpAddr> ParseIp(std::string_view text) {
-  if (text.empty() || text.size() > 45) return std::nullopt;
-  char buf[46];
-  std::memcpy(buf, text.data(), text.size());
-  buf[text.size()] = '\0';
-  telemetry::IpAddr ip;
-  if (text.find(':') == std::string_view::npos) {
-    // inet_pton accepts no leading zeros on glibc? It rejects "01.2.3.4"
-    // only in some libcs: check explicitly.
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '0' && (i == 0 || text[i - 1] == '.') &&
-          i + 1 < text.size() && text[i + 1] != '.') {
-        return std::nullopt;
-      }
-    }
-    if (inet_pton(AF_INET, buf, ip.bytes.data()) != 1) return std::nullopt;
-    ip.family = 4;
-    return ip;
-  }
-  if (text.find('%') != std::string_view::npos) return std::nullopt;
-  if (inet_pton(AF_INET6, buf, ip.bytes.data()) != 1) return std::nullopt;
-  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0,    0,
-                                          0, 0, 0, 0, 0xff, 0xff};
-  if (std::memcmp(ip.bytes.data(), kMapped, 12) == 0) {
-    std::memmove(ip.bytes.data(), ip.bytes.data() + 12, 4);
-    std::memset(ip.bytes.data() + 4, 0, 12);
-    ip.family = 4;
-    return ip;
-  }
-  ip.family = 6;
-  return ip;
+  return telemetry::IpAddr::Parse(text);
 }
 
 std::optional<IpPrefix> ParseIpPrefix(std::string_view text) {

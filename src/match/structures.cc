@@ -1,6 +1,8 @@
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstring>
+#include <thread>
 
 #include "match/structures_internal.h"
 
@@ -21,7 +23,7 @@ uint64_t HashBytes(std::string_view key) {
     n -= 8;
   }
   uint64_t w = 0;
-  std::memcpy(&w, p, n);
+  if (n > 0) std::memcpy(&w, p, n);  // an empty view may have no data()
   h = (h ^ w) * kMul;
   h ^= h >> 32;
   h *= 0xD6E8FEB86659FD93ull;
@@ -184,21 +186,25 @@ size_t CidrTrie::bytes() const {
 
 // ------------------------------------------------------------------ RegexSet
 
-RegexSet::~RegexSet() {
-  if (db_ != nullptr) hs_free_database(db_);
+RegexSet::~RegexSet() { Free(); }
+
+void RegexSet::Free() {
+  for (Db& d : dbs_) {
+    if (d.db != nullptr) hs_free_database(d.db);
+  }
+  dbs_.clear();
 }
 
 RegexSet::RegexSet(RegexSet&& o) noexcept
-    : db_(o.db_), ids_(std::move(o.ids_)), fallback_(std::move(o.fallback_)) {
-  o.db_ = nullptr;
+    : dbs_(std::move(o.dbs_)), fallback_(std::move(o.fallback_)) {
+  o.dbs_.clear();
 }
 
 RegexSet& RegexSet::operator=(RegexSet&& o) noexcept {
   if (this != &o) {
-    if (db_ != nullptr) hs_free_database(db_);
-    db_ = o.db_;
-    o.db_ = nullptr;
-    ids_ = std::move(o.ids_);
+    Free();
+    dbs_ = std::move(o.dbs_);
+    o.dbs_.clear();
     fallback_ = std::move(o.fallback_);
   }
   return *this;
@@ -211,6 +217,55 @@ unsigned HsFlags(const RegexSet::Entry& e) {
   if (e.caseless) f |= HS_FLAG_CASELESS;
   if (e.dotall) f |= HS_FLAG_DOTALL;
   return f;
+}
+
+// What compiling one group of expressions gave: databases (with the entry
+// indexes they hold, by Hyperscan id) and the entries Hyperscan rejected.
+struct GroupResult {
+  std::vector<std::pair<hs_database_t*, std::vector<size_t>>> dbs;
+  std::vector<size_t> rejected;
+};
+
+// Compiles `idx` as one database. Hyperscan names the expression at fault
+// when one is: it is taken out and the rest compiled again; when the
+// failure is nobody's in particular (a resource limit), the group is split
+// in two until the culprits are single expressions.
+void CompileGroup(const std::vector<RegexSet::Entry>& entries,
+                  std::vector<size_t> idx, GroupResult* out) {
+  while (!idx.empty()) {
+    std::vector<const char*> exprs;
+    std::vector<unsigned> flags, ids;
+    exprs.reserve(idx.size());
+    for (size_t k = 0; k < idx.size(); ++k) {
+      exprs.push_back(entries[idx[k]].expression.c_str());
+      flags.push_back(HsFlags(entries[idx[k]]));
+      ids.push_back(static_cast<unsigned>(k));
+    }
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err = nullptr;
+    hs_error_t rc = hs_compile_multi(exprs.data(), flags.data(), ids.data(),
+                                     static_cast<unsigned>(exprs.size()),
+                                     HS_MODE_BLOCK, nullptr, &db, &err);
+    if (rc == HS_SUCCESS) {
+      out->dbs.emplace_back(db, std::move(idx));
+      return;
+    }
+    int bad = err != nullptr ? err->expression : -1;
+    if (err != nullptr) hs_free_compile_error(err);
+    if (idx.size() == 1) {
+      out->rejected.push_back(idx[0]);
+      return;
+    }
+    if (bad >= 0 && static_cast<size_t>(bad) < idx.size()) {
+      out->rejected.push_back(idx[static_cast<size_t>(bad)]);
+      idx.erase(idx.begin() + bad);
+      continue;
+    }
+    std::vector<size_t> second(idx.begin() + static_cast<long>(idx.size() / 2),
+                               idx.end());
+    idx.resize(idx.size() / 2);
+    CompileGroup(entries, std::move(second), out);
+  }
 }
 
 void AddFallback(const RegexSet::Entry& e, std::string_view why,
@@ -231,58 +286,61 @@ void AddFallback(const RegexSet::Entry& e, std::string_view why,
 
 }  // namespace
 
-RegexSet RegexSet::Build(std::vector<Entry> entries, BuildStats* stats) {
+RegexSet RegexSet::Build(std::vector<Entry> entries, BuildStats* stats,
+                         unsigned threads) {
   RegexSet set;
-  std::vector<bool> in_hs(entries.size(), true);
-  // Check each expression on its own first (cheap next to a failed
-  // multi-compile), then compile the survivors together; a pattern the
-  // combined compile still rejects (e.g. a resource limit) is taken out
-  // and the rest compiled again.
-  for (size_t i = 0; i < entries.size(); ++i) {
-    hs_expr_info_t* info = nullptr;
-    hs_compile_error_t* err = nullptr;
-    if (hs_expression_info(entries[i].expression.c_str(), HsFlags(entries[i]),
-                           &info, &err) != HS_SUCCESS) {
-      in_hs[i] = false;
-      if (err != nullptr) hs_free_compile_error(err);
+  // Groups: expressions with the same field mask, in order, at most kChunk
+  // each, so a scan of one field only runs the databases that can match
+  // in it, and no database is large enough for Hyperscan's superlinear
+  // compile time to show.
+  std::vector<size_t> order(entries.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return entries[a].posting.fields < entries[b].posting.fields;
+  });
+  std::vector<std::vector<size_t>> groups;
+  for (size_t i = 0; i < order.size();) {
+    uint32_t fields = entries[order[i]].posting.fields;
+    size_t j = i;
+    while (j < order.size() && entries[order[j]].posting.fields == fields) ++j;
+    size_t n = j - i, parts = (n + kChunk - 1) / kChunk;
+    for (size_t p = 0; p < parts; ++p) {
+      // Even parts: 130 expressions give 65 + 65, not 128 + 2.
+      size_t b = i + n * p / parts, e = i + n * (p + 1) / parts;
+      groups.emplace_back(order.begin() + static_cast<long>(b),
+                          order.begin() + static_cast<long>(e));
     }
-    if (info != nullptr) free(info);  // NOLINT: Hyperscan's misc allocator
+    i = j;
   }
-  for (int attempt = 0; attempt < 64; ++attempt) {
-    std::vector<const char*> exprs;
-    std::vector<unsigned> flags, ids;
-    std::vector<size_t> index;
-    for (size_t i = 0; i < entries.size(); ++i) {
-      if (!in_hs[i]) continue;
-      exprs.push_back(entries[i].expression.c_str());
-      flags.push_back(HsFlags(entries[i]));
-      ids.push_back(static_cast<unsigned>(index.size()));
-      index.push_back(i);
+  std::vector<GroupResult> results(groups.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t g = next++; g < groups.size(); g = next++) {
+      CompileGroup(entries, std::move(groups[g]), &results[g]);
     }
-    if (exprs.empty()) break;
-    hs_database_t* db = nullptr;
-    hs_compile_error_t* err = nullptr;
-    hs_error_t rc = hs_compile_multi(exprs.data(), flags.data(), ids.data(),
-                                     static_cast<unsigned>(exprs.size()),
-                                     HS_MODE_BLOCK, nullptr, &db, &err);
-    if (rc == HS_SUCCESS) {
-      set.db_ = db;
-      set.ids_.clear();
-      for (size_t i : index) set.ids_.push_back(entries[i].posting);
-      break;
+  };
+  size_t n_threads = std::min<size_t>(std::max(1u, threads), groups.size());
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < n_threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+
+  std::vector<bool> in_hs(entries.size(), false);
+  for (GroupResult& r : results) {
+    for (auto& [db, idx] : r.dbs) {
+      Db d;
+      d.db = db;
+      for (size_t i : idx) {
+        in_hs[i] = true;
+        d.fields |= entries[i].posting.fields;
+        d.ids.push_back(entries[i].posting);
+      }
+      set.dbs_.push_back(std::move(d));
     }
-    int bad = err != nullptr ? err->expression : -1;
-    if (err != nullptr) hs_free_compile_error(err);
-    if (bad < 0 || static_cast<size_t>(bad) >= index.size()) {
-      // Not one expression's fault: everything goes to RE2.
-      std::fill(in_hs.begin(), in_hs.end(), false);
-      break;
-    }
-    in_hs[index[static_cast<size_t>(bad)]] = false;
   }
   std::vector<std::unique_ptr<RE2>> res;
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (in_hs[i] && set.db_ != nullptr) {
+    if (in_hs[i]) {
       ++stats->hyperscan;
       continue;
     }
@@ -300,10 +358,11 @@ RegexSet RegexSet::Build(std::vector<Entry> entries, BuildStats* stats) {
 }
 
 size_t RegexSet::bytes() const {
-  size_t n = ids_.capacity() * sizeof(Posting);
-  if (db_ != nullptr) {
+  size_t n = 0;
+  for (const Db& d : dbs_) {
+    n += d.ids.capacity() * sizeof(Posting);
     size_t s = 0;
-    if (hs_database_size(db_, &s) == HS_SUCCESS) n += s;
+    if (hs_database_size(d.db, &s) == HS_SUCCESS) n += s;
   }
   for (const auto& f : fallback_)
     n += static_cast<size_t>(f.re->ProgramSize()) * 16;
@@ -323,14 +382,17 @@ int OnMatch(unsigned id, unsigned long long, unsigned long long, unsigned,
 }
 }  // namespace
 
-void RegexSet::Scan(std::string_view data, hs_scratch_t* scratch,
+void RegexSet::Scan(std::string_view data, uint32_t fields,
+                    hs_scratch_t* scratch,
                     const std::function<void(const Posting&)>& fn) const {
-  if (db_ != nullptr) {
-    ScanContext ctx{&ids_, &fn};
-    hs_scan(db_, data.data(), static_cast<unsigned>(data.size()), 0, scratch,
+  for (const Db& d : dbs_) {
+    if (fields != UINT32_MAX && (d.fields & fields) == 0) continue;
+    ScanContext ctx{&d.ids, &fn};
+    hs_scan(d.db, data.data(), static_cast<unsigned>(data.size()), 0, scratch,
             OnMatch, &ctx);
   }
   for (const Fallback& f : fallback_) {
+    if (fields != UINT32_MAX && (f.posting.fields & fields) == 0) continue;
     if (RE2::PartialMatch(data, *f.re)) fn(f.posting);
   }
 }

@@ -94,7 +94,8 @@ TEST(RegexSetTest, OneDatabaseWithFallback) {
   EXPECT_EQ(stats.rejected, 2u);
   EXPECT_EQ(stats.re2_fallback, 0u);
   hs_scratch_t* scratch = nullptr;
-  ASSERT_EQ(hs_alloc_scratch(set.database(), &scratch), HS_SUCCESS);
+  ASSERT_EQ(set.database_count(), 1u);
+  ASSERT_EQ(hs_alloc_scratch(set.database(0), &scratch), HS_SUCCESS);
   std::vector<uint32_t> hits;
   set.Scan("GET /evil42.php", scratch,
            [&](const Posting& p) { hits.push_back(p.target); });
@@ -119,11 +120,52 @@ TEST(RegexSetTest, EveryCompiledExpressionIsCountedOnce) {
   EXPECT_EQ(stats.hyperscan + stats.re2_fallback, 1u);
   std::vector<uint32_t> hits;
   hs_scratch_t* scratch = nullptr;
-  if (set.database() != nullptr) hs_alloc_scratch(set.database(), &scratch);
+  for (size_t i = 0; i < set.database_count(); ++i) {
+    hs_alloc_scratch(set.database(i), &scratch);
+  }
   set.Scan("xxab7dxx", scratch,
            [&](const Posting& p) { hits.push_back(p.target); });
   EXPECT_EQ(hits, std::vector<uint32_t>{5});
   if (scratch != nullptr) hs_free_scratch(scratch);
+}
+
+// More expressions than one database holds, over two field masks, with
+// rejected ones among them: each is compiled once, into a database of its
+// own mask, and found by a scan of its field only.
+TEST(RegexSetTest, ManyExpressionsAreSplitByFieldAndChunk) {
+  std::vector<RegexSet::Entry> e;
+  const uint32_t n = 3 * RegexSet::kChunk + 7;
+  for (uint32_t i = 0; i < n; ++i) {
+    RegexSet::Entry x;
+    x.expression = "/k" + std::to_string(i) + "/[a-z]{3,8}/gate\\.php";
+    if (i % 97 == 5) x.expression = "(a)\\1(";  // neither engine
+    x.posting = {i, i % 2 == 0 ? 1u : 2u};
+    e.push_back(std::move(x));
+  }
+  RegexSet::BuildStats stats;
+  RegexSet set = RegexSet::Build(std::move(e), &stats);
+  size_t bad = 0;
+  for (uint32_t i = 0; i < n; ++i) bad += i % 97 == 5;
+  EXPECT_EQ(stats.hyperscan, n - bad);
+  EXPECT_EQ(stats.rejected, bad);
+  EXPECT_GE(set.database_count(), 4u);
+  hs_scratch_t* scratch = nullptr;
+  for (size_t i = 0; i < set.database_count(); ++i) {
+    ASSERT_EQ(hs_alloc_scratch(set.database(i), &scratch), HS_SUCCESS);
+  }
+  for (uint32_t i : {0u, 1u, 200u, 301u, n - 1}) {
+    std::string data = "http://x/k" + std::to_string(i) + "/abc/gate.php";
+    std::vector<uint32_t> hits;
+    uint32_t mask = i % 2 == 0 ? 1u : 2u;
+    set.Scan(data, mask, scratch,
+             [&](const Posting& p) { hits.push_back(p.target); });
+    EXPECT_EQ(hits, std::vector<uint32_t>{i}) << data;
+    hits.clear();
+    set.Scan(data, 3u - mask, scratch,
+             [&](const Posting& p) { hits.push_back(p.target); });
+    EXPECT_TRUE(hits.empty()) << data;
+  }
+  hs_free_scratch(scratch);
 }
 
 }  // namespace

@@ -332,7 +332,10 @@ WarninglistVerdict WarninglistSet::Check(std::string_view value, ValueClass cls,
     if (at != std::string_view::npos) host(value.substr(at + 1));
   }
   if (!x.regexes.empty()) {
-    hs_scratch* hs = scratch->Prepare(x.regexes.database());
+    hs_scratch* hs = nullptr;
+    for (size_t i = 0; i < x.regexes.database_count(); ++i) {
+      hs = scratch->Prepare(x.regexes.database(i));
+    }
     x.regexes.Scan(value, hs, [&](const Posting& p) {
       consider(std::span<const Posting>(&p, 1));
     });
