@@ -28,8 +28,13 @@ struct InputOptions {
 void AddInputOptions(CLI::App* cmd, InputOptions* opt);
 
 // Files named directly are read whatever their name; directories are walked
-// for *.json, *.ndjson, *.jsonl and *.stix files.
+// for *.json, *.ndjson, *.jsonl and *.stix files (STIX input).
 Result<InputFiles> ExpandInputs(Env& env, const std::vector<std::string>& args);
+
+// The same for telemetry: directories are walked for JSON, NDJSON, Zeek and
+// auditd logs, CSV, and their .gz / .zst forms.
+Result<InputFiles> ExpandTelemetryInputs(Env& env,
+                                         const std::vector<std::string>& args);
 
 }  // namespace ncert::cli
 

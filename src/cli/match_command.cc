@@ -138,7 +138,7 @@ void PrintMatchHuman(Context& ctx, const telemetry::Reader& reader,
 }
 
 int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
-  auto files = ExpandInputs(*ctx.env, opt.inputs);
+  auto files = ExpandTelemetryInputs(*ctx.env, opt.inputs);
   if (!files.ok()) return ctx.Fail(files.status());
   auto format = telemetry::ParseFormat(opt.format);
   if (!format) {
