@@ -1,6 +1,10 @@
 #include "access/principal.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+
+#include "core/json.h"
 
 namespace ncert::access {
 namespace {
@@ -95,6 +99,17 @@ std::optional<Clearance> Clearances::Parse(std::string_view name) const {
     if (names_[i] == name) return static_cast<Clearance>(i);
   }
   return std::nullopt;
+}
+
+std::string OrgJson(const Org& o) {
+  std::string out = fmt::format("{{\"id\":{},\"name\":", o.id);
+  AppendJsonString(o.name, &out);
+  out += fmt::format(",\"type\":\"{}\",\"sectors\":[", OrgTypeName(o.type));
+  for (size_t i = 0; i < o.sectors.size(); ++i) {
+    if (i) out += ',';
+    AppendJsonString(o.sectors[i], &out);
+  }
+  return out + "]}";
 }
 
 }  // namespace ncert::access

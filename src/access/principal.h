@@ -88,6 +88,10 @@ struct Org {
   std::string identity_ref;          // its STIX identity id, if any
 };
 
+// {"id":…,"name":…,"type":…,"sectors":[…]}: an organisation as the admin
+// API (server/) and `ncert org --json` (cli/) show it.
+std::string OrgJson(const Org& o);
+
 struct User {
   int64_t id = 0;
   std::string name;  // unique login, e.g. "sato@power.example"

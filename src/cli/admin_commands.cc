@@ -44,22 +44,7 @@ std::string SectorsText(const std::vector<std::string>& sectors) {
   return out;
 }
 
-std::string JsonStrings(const std::vector<std::string>& v) {
-  std::string out = "[";
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out += ',';
-    AppendJsonString(v[i], &out);
-  }
-  return out + "]";
-}
-
-std::string OrgJson(const access::Org& o) {
-  std::string out = fmt::format("{{\"id\":{},\"name\":", o.id);
-  AppendJsonString(o.name, &out);
-  out += fmt::format(",\"type\":\"{}\",\"sectors\":{}",
-                     access::OrgTypeName(o.type), JsonStrings(o.sectors));
-  return out + "}";
-}
+using access::OrgJson;
 
 std::string UserJson(const access::User& u, const access::Clearances& c) {
   std::string out = fmt::format("{{\"id\":{},\"name\":", u.id);

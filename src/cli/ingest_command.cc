@@ -29,11 +29,8 @@ int RunIngest(Context& ctx, const IngestCommandOptions& opt) {
   store::Directory& dir = (*store)->directory();
   auto caller = ctx.Caller(dir);
   if (!caller.ok()) return ctx.Fail(caller.status());
-  if (!MayWriteKnowledge(caller->user.role)) {
-    ctx.Audit(dir, *caller, "write", "ingest", "denied: role");
-    return ctx.Fail(Status::PermissionDenied(
-        fmt::format("{} ({}) may not add knowledge", caller->user.name,
-                    access::RoleName(caller->user.role))));
+  if (Status s = CheckMayWriteKnowledge(ctx, dir, *caller, "ingest"); !s.ok()) {
+    return ctx.Fail(s);
   }
   auto share = BuildShare(opt.share, *caller, dir);
   if (!share.ok()) return ctx.Fail(share.status());

@@ -165,11 +165,10 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
   if (!caller.ok()) return ctx.Fail(caller.status());
   std::optional<access::ShareOptions> share;
   if (opt.record) {
-    if (!MayWriteKnowledge(caller->user.role)) {
-      ctx.Audit(dir, *caller, "write", "match --record", "denied: role");
-      return ctx.Fail(Status::PermissionDenied(
-          fmt::format("{} ({}) may not add knowledge (sightings)",
-                      caller->user.name, access::RoleName(caller->user.role))));
+    if (Status s = CheckMayWriteKnowledge(ctx, dir, *caller, "match --record",
+                                          " (sightings)");
+        !s.ok()) {
+      return ctx.Fail(s);
     }
     auto s = BuildShare(opt.share, *caller, dir);
     if (!s.ok()) return ctx.Fail(s.status());
@@ -356,11 +355,12 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
     const uint64_t shown =
         sum.matches + (opt.show_suppressed ? sum.suppressed : 0);
     if (shown > static_cast<uint64_t>(printed)) {
-      fmt::print(ctx.out,
-                 fmt::runtime(ctx.lang == Lang::kJa
-                     ? "… ほか {} 件（すべて見るには --json）\n"
-                     : "... and {} more (--json lists them all)\n"),
-                 shown - static_cast<uint64_t>(printed));
+      fmt::print(
+          ctx.out,
+          fmt::runtime(ctx.lang == Lang::kJa
+                           ? "… ほか {} 件（すべて見るには --json）\n"
+                           : "... and {} more (--json lists them all)\n"),
+          shown - static_cast<uint64_t>(printed));
     }
     if (ctx.lang == Lang::kJa) {
       fmt::print(
@@ -381,10 +381,10 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
                  rs.skipped_lines);
     }
     for (const auto& [list, n] : sum.suppressed_by_list) {
-      fmt::print(
-          ctx.out,
-          fmt::runtime(ctx.lang == Lang::kJa ? "  抑止 {}: {}\n" : "  suppressed {}: {}\n"),
-          n, list);
+      fmt::print(ctx.out,
+                 fmt::runtime(ctx.lang == Lang::kJa ? "  抑止 {}: {}\n"
+                                                    : "  suppressed {}: {}\n"),
+                 n, list);
     }
     if (!ctx.quiet) {
       for (const auto& issue : (*reader)->issues()) {
@@ -392,12 +392,14 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
       }
     }
     if (opt.record) {
-      fmt::print(ctx.out,
-                 fmt::runtime(ctx.lang == Lang::kJa
-                     ? "記録: 新しいサイティング {}、更新 {}、変更なし {}\n"
-                     : "recorded: {} new sightings, {} updated, {} unchanged\n"),
-                 flushed.sightings_new, flushed.sightings_updated,
-                 flushed.sightings_unchanged);
+      fmt::print(
+          ctx.out,
+          fmt::runtime(
+              ctx.lang == Lang::kJa
+                  ? "記録: 新しいサイティング {}、更新 {}、変更なし {}\n"
+                  : "recorded: {} new sightings, {} updated, {} unchanged\n"),
+          flushed.sightings_new, flushed.sightings_updated,
+          flushed.sightings_unchanged);
       for (const auto& p : flushed.problems) fmt::print(ctx.err, "{}\n", p);
     }
   }

@@ -98,11 +98,9 @@ int RunDarknet(Context& ctx, const DarknetCommandOptions& opt) {
     store::Directory& dir = (*store)->directory();
     auto caller = ctx.Caller(dir);
     if (!caller.ok()) return ctx.Fail(caller.status());
-    if (!MayWriteKnowledge(caller->user.role)) {
-      ctx.Audit(dir, *caller, "write", "sensors darknet", "denied: role");
-      return ctx.Fail(Status::PermissionDenied(
-          fmt::format("{} ({}) may not add knowledge", caller->user.name,
-                      access::RoleName(caller->user.role))));
+    if (Status s = CheckMayWriteKnowledge(ctx, dir, *caller, "sensors darknet");
+        !s.ok()) {
+      return ctx.Fail(s);
     }
     sensors::DarknetKnowledgeOptions kopt;
     kopt.now = ctx.clock->Now();

@@ -702,11 +702,12 @@ int RunAlerts(Context& ctx, const AlertsOptions& opt) {
   auto session = OpenSeriesRead(ctx, "sensors alerts");
   if (!session.ok()) return ctx.Fail(session.status());
   store::Directory& dir = session->store->directory();
-  if (opt.record && !MayWriteKnowledge(session->caller.user.role)) {
-    ctx.Audit(dir, session->caller, "write", "sensors alerts --record",
-              "denied: role");
-    return ctx.Fail(
-        Status::PermissionDenied("this role may not add knowledge"));
+  if (opt.record) {
+    if (Status s = CheckMayWriteKnowledge(ctx, dir, session->caller,
+                                          "sensors alerts --record");
+        !s.ok()) {
+      return ctx.Fail(s);
+    }
   }
   StatsOptions so;
   so.sensor = opt.sensor;

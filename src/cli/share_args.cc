@@ -104,4 +104,15 @@ Result<access::ShareOptions> BuildShare(const ShareArgs& opt,
   return share;
 }
 
+Status CheckMayWriteKnowledge(Context& ctx, store::Directory& dir,
+                              const access::Principal& who,
+                              std::string_view target,
+                              std::string_view detail) {
+  if (MayWriteKnowledge(who.user.role)) return Status::Ok();
+  ctx.Audit(dir, who, "write", target, "denied: role");
+  return Status::PermissionDenied(
+      fmt::format("{} ({}) may not add knowledge{}", who.user.name,
+                  access::RoleName(who.user.role), detail));
+}
+
 }  // namespace ncert::cli

@@ -11,6 +11,7 @@
 
 #include "access/labeler.h"
 #include "access/principal.h"
+#include "cli/context.h"
 #include "core/status.h"
 #include "store/directory.h"
 
@@ -29,6 +30,14 @@ void AddShareOptions(CLI::App* cmd, ShareArgs* args, const std::string& what);
 
 // True when `role` may add knowledge (not sensors, not policy readers).
 bool MayWriteKnowledge(access::Role role);
+
+// Ok when `who` may add knowledge; otherwise audits the denial ("write"
+// on `target`, e.g. "ingest", result "denied: role") and returns
+// PermissionDenied "<user> (<role>) may not add knowledge<detail>".
+Status CheckMayWriteKnowledge(Context& ctx, store::Directory& dir,
+                              const access::Principal& who,
+                              std::string_view target,
+                              std::string_view detail = "");
 
 // Turns the options into the sharing choices of `who`. Everything a member
 // shares also reaches the national CERT (org 1): that is what sharing with

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "store/migrations.h"
+#include "store/sqlite_util.h"
 
 namespace ncert::sensors {
 namespace {
@@ -26,14 +27,7 @@ int ResolutionCode(Resolution r) {
   return 0;
 }
 
-// Finalizes a statement when it goes out of scope.
-struct Stmt {
-  sqlite3_stmt* s = nullptr;
-  Stmt() = default;
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  ~Stmt() { sqlite3_finalize(s); }
-};
+using Stmt = store::sqlite::StmtPtr;
 
 int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
@@ -73,15 +67,13 @@ struct SeriesStore::Impl {
   std::string path;
   std::mutex mu;
   sqlite3* db = nullptr;
-  sqlite3_stmt* find_series = nullptr;
-  sqlite3_stmt* insert_series = nullptr;
-  sqlite3_stmt* upsert_point = nullptr;
+  Stmt find_series, insert_series, upsert_point;
   std::map<SeriesKey, int64_t> ids;  // cache of the series dictionary
 
   ~Impl() {
-    sqlite3_finalize(find_series);
-    sqlite3_finalize(insert_series);
-    sqlite3_finalize(upsert_point);
+    find_series.reset();
+    insert_series.reset();
+    upsert_point.reset();
     sqlite3_close_v2(db);
   }
 
@@ -94,15 +86,14 @@ struct SeriesStore::Impl {
     return rc == SQLITE_OK ? Status::Ok() : Err(rc, "cannot write series to");
   }
 
-  Status Prepare(const char* sql, sqlite3_stmt** out) {
-    int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out,
-                                nullptr);
-    return rc == SQLITE_OK ? Status::Ok() : Err(rc, "cannot prepare on");
+  Status Prepare(const char* sql, Stmt* out) {
+    return store::sqlite::PrepareStmt(db, sql, SQLITE_PREPARE_PERSISTENT,
+                                      "cannot prepare on", path, out);
   }
 
   Result<int64_t> SeriesId(const SeriesKey& key) {
     if (auto it = ids.find(key); it != ids.end()) return it->second;
-    for (sqlite3_stmt* s : {find_series, insert_series}) {
+    for (sqlite3_stmt* s : {find_series.get(), insert_series.get()}) {
       sqlite3_reset(s);
       sqlite3_bind_text(s, 1, key.sensor.data(),
                         static_cast<int>(key.sensor.size()), SQLITE_STATIC);
@@ -118,7 +109,7 @@ struct SeriesStore::Impl {
         return id;
       }
       sqlite3_reset(s);
-      if (rc == SQLITE_DONE && s == insert_series) {
+      if (rc == SQLITE_DONE && s == insert_series.get()) {
         int64_t id = sqlite3_last_insert_rowid(db);
         ids.emplace(key, id);
         return id;
@@ -183,7 +174,7 @@ Status SeriesStore::Append(const SeriesKey& key, Resolution resolution,
   RETURN_IF_ERROR(impl_->Exec("BEGIN IMMEDIATE"));
   Status s = [&]() -> Status {
     ASSIGN_OR_RETURN(int64_t id, impl_->SeriesId(key));
-    sqlite3_stmt* st = impl_->upsert_point;
+    sqlite3_stmt* st = impl_->upsert_point.get();
     for (const Point& p : points) {
       sqlite3_reset(st);
       sqlite3_bind_int64(st, 1, id);
@@ -225,10 +216,7 @@ void BindFilter(sqlite3_stmt* s, const SeriesFilter& f) {
 }
 
 std::string ColumnText(sqlite3_stmt* s, int i) {
-  const unsigned char* t = sqlite3_column_text(s, i);
-  return t ? std::string(reinterpret_cast<const char*>(t),
-                         static_cast<size_t>(sqlite3_column_bytes(s, i)))
-           : std::string();
+  return std::string(store::sqlite::ColumnText(s, i));
 }
 
 }  // namespace
@@ -240,13 +228,13 @@ Result<std::vector<SeriesKey>> SeriesStore::List(const SeriesFilter& filter) {
       "SELECT sensor, metric, dimension FROM series WHERE "
       "(?1 IS NULL OR sensor = ?1) AND (?2 IS NULL OR metric = ?2) AND "
       "(?3 IS NULL OR dimension = ?3) ORDER BY sensor, metric, dimension",
-      &st.s));
-  BindFilter(st.s, filter);
+      &st));
+  BindFilter(st.get(), filter);
   std::vector<SeriesKey> out;
   int rc;
-  while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) {
-    out.push_back(
-        {ColumnText(st.s, 0), ColumnText(st.s, 1), ColumnText(st.s, 2)});
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    out.push_back({ColumnText(st.get(), 0), ColumnText(st.get(), 1),
+                   ColumnText(st.get(), 2)});
   }
   if (rc != SQLITE_DONE) return impl_->Err(rc, "cannot read series from");
   return out;
@@ -259,67 +247,67 @@ Result<std::vector<Series>> SeriesStore::Query(const SeriesQuery& q) {
       "SELECT series_id, sensor, metric, dimension FROM series WHERE "
       "(?1 IS NULL OR sensor = ?1) AND (?2 IS NULL OR metric = ?2) AND "
       "(?3 IS NULL OR dimension = ?3) ORDER BY sensor, metric, dimension",
-      &list.s));
+      &list));
   RETURN_IF_ERROR(impl_->Prepare(
       "SELECT 1 FROM series_points WHERE series_id = ?1 AND resolution = ?2 "
       "LIMIT 1",
-      &has.s));
+      &has));
   // Buckets of resolution `from` (step f seconds) summed into buckets of
   // step t seconds; f = t reads the stored points as they are.
   RETURN_IF_ERROR(impl_->Prepare(
       "SELECT bucket * ?3 / ?4 AS b, sum(value) FROM series_points "
       "WHERE series_id = ?1 AND resolution = ?2 AND bucket >= ?5 AND "
       "bucket < ?6 GROUP BY b ORDER BY b",
-      &points.s));
-  BindFilter(list.s, q.filter);
+      &points));
+  BindFilter(list.get(), q.filter);
   const int64_t t = ResolutionSeconds(q.resolution);
   const int64_t lo_coarse = q.since ? CeilDiv(q.since->micros, t * kMicros) : 0;
   const int64_t hi_coarse =
       q.until ? CeilDiv(q.until->micros, t * kMicros) : INT64_MAX / 86400;
   std::vector<Series> out;
   int rc;
-  while ((rc = sqlite3_step(list.s)) == SQLITE_ROW) {
+  while ((rc = sqlite3_step(list.get())) == SQLITE_ROW) {
     Series series;
-    int64_t id = sqlite3_column_int64(list.s, 0);
-    series.key = {ColumnText(list.s, 1), ColumnText(list.s, 2),
-                  ColumnText(list.s, 3)};
+    int64_t id = sqlite3_column_int64(list.get(), 0);
+    series.key = {ColumnText(list.get(), 1), ColumnText(list.get(), 2),
+                  ColumnText(list.get(), 3)};
     series.resolution = q.resolution;
     // The requested resolution if it was written, else the coarsest finer
     // one that was.
     std::optional<Resolution> from;
     for (Resolution r : {q.resolution, Resolution::k1h, Resolution::k5m}) {
       if (ResolutionSeconds(r) > t) continue;
-      sqlite3_reset(has.s);
-      sqlite3_bind_int64(has.s, 1, id);
-      sqlite3_bind_int(has.s, 2, ResolutionCode(r));
-      int hrc = sqlite3_step(has.s);
+      sqlite3_reset(has.get());
+      sqlite3_bind_int64(has.get(), 1, id);
+      sqlite3_bind_int(has.get(), 2, ResolutionCode(r));
+      int hrc = sqlite3_step(has.get());
       if (hrc == SQLITE_ROW) {
         from = r;
         break;
       }
       if (hrc != SQLITE_DONE) return impl_->Err(hrc, "cannot read series from");
     }
-    sqlite3_reset(has.s);
+    sqlite3_reset(has.get());
     if (from) {
       const int64_t f = ResolutionSeconds(*from);
       series.rolled_up = f != t;
-      sqlite3_reset(points.s);
-      sqlite3_bind_int64(points.s, 1, id);
-      sqlite3_bind_int(points.s, 2, ResolutionCode(*from));
-      sqlite3_bind_int64(points.s, 3, f);
-      sqlite3_bind_int64(points.s, 4, t);
-      sqlite3_bind_int64(points.s, 5, lo_coarse * (t / f));
+      sqlite3_reset(points.get());
+      sqlite3_bind_int64(points.get(), 1, id);
+      sqlite3_bind_int(points.get(), 2, ResolutionCode(*from));
+      sqlite3_bind_int64(points.get(), 3, f);
+      sqlite3_bind_int64(points.get(), 4, t);
+      sqlite3_bind_int64(points.get(), 5, lo_coarse * (t / f));
       sqlite3_bind_int64(
-          points.s, 6,
+          points.get(), 6,
           hi_coarse >= INT64_MAX / 86400 ? INT64_MAX : hi_coarse * (t / f));
       int prc;
-      while ((prc = sqlite3_step(points.s)) == SQLITE_ROW) {
+      while ((prc = sqlite3_step(points.get())) == SQLITE_ROW) {
         series.points.push_back(
-            {Timestamp{sqlite3_column_int64(points.s, 0) * t * kMicros},
-             sqlite3_column_double(points.s, 1)});
+            {Timestamp{sqlite3_column_int64(points.get(), 0) * t * kMicros},
+             sqlite3_column_double(points.get(), 1)});
       }
       if (prc != SQLITE_DONE) return impl_->Err(prc, "cannot read series from");
-      sqlite3_reset(points.s);
+      sqlite3_reset(points.get());
     }
     out.push_back(std::move(series));
   }
@@ -330,10 +318,10 @@ Result<std::vector<Series>> SeriesStore::Query(const SeriesQuery& q) {
 Result<int64_t> SeriesStore::PointCount() {
   std::lock_guard lock(impl_->mu);
   Stmt st;
-  RETURN_IF_ERROR(impl_->Prepare("SELECT count(*) FROM series_points", &st.s));
-  int rc = sqlite3_step(st.s);
+  RETURN_IF_ERROR(impl_->Prepare("SELECT count(*) FROM series_points", &st));
+  int rc = sqlite3_step(st.get());
   if (rc != SQLITE_ROW) return impl_->Err(rc, "cannot read series from");
-  return sqlite3_column_int64(st.s, 0);
+  return sqlite3_column_int64(st.get(), 0);
 }
 
 }  // namespace ncert::sensors

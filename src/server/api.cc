@@ -116,21 +116,16 @@ bool JsonMediaType(std::string_view ct) {
          lower == "application/taxii+json";
 }
 
-std::string JsonStrings(const std::vector<std::string>& v) {
-  std::string out = "[";
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out += ',';
-    AppendJsonString(v[i], &out);
+// {"<member>":[to_json(item),...]}
+template <typename T, typename ToJson>
+std::string JsonListBody(std::string_view member, const std::vector<T>& items,
+                         ToJson to_json) {
+  std::string body = fmt::format("{{\"{}\":[", member);
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) body += ',';
+    body += to_json(items[i]);
   }
-  return out + "]";
-}
-
-std::string OrgJson(const access::Org& o) {
-  std::string out = fmt::format("{{\"id\":{},\"name\":", o.id);
-  AppendJsonString(o.name, &out);
-  out += fmt::format(",\"type\":\"{}\",\"sectors\":{}}}",
-                     access::OrgTypeName(o.type), JsonStrings(o.sectors));
-  return out;
+  return body + "]}";
 }
 
 std::string UserJson(const access::User& u) {
@@ -560,12 +555,7 @@ Response Api::ListOrgs(const Request& req) {
   if (auto e = CheckKeys(req, {})) return *e;
   auto orgs = deps_.store->directory().ListOrgs();
   if (!orgs.ok()) return FromStatus(orgs.status());
-  std::string body = "{\"orgs\":[";
-  for (size_t i = 0; i < orgs->size(); ++i) {
-    if (i) body += ',';
-    body += OrgJson((*orgs)[i]);
-  }
-  return Json(200, body + "]}");
+  return Json(200, JsonListBody("orgs", *orgs, access::OrgJson));
 }
 
 Response Api::AddOrg(const Request& req) {
@@ -603,7 +593,7 @@ Response Api::AddOrg(const Request& req) {
   }
   auto added = deps_.store->directory().AddOrg(std::move(org));
   if (!added.ok()) return FromStatus(added.status());
-  return Json(201, OrgJson(*added));
+  return Json(201, access::OrgJson(*added));
 }
 
 Response Api::ListUsers(const Request& req) {
@@ -611,12 +601,7 @@ Response Api::ListUsers(const Request& req) {
   if (auto e = CheckKeys(req, {})) return *e;
   auto users = deps_.store->directory().ListUsers();
   if (!users.ok()) return FromStatus(users.status());
-  std::string body = "{\"users\":[";
-  for (size_t i = 0; i < users->size(); ++i) {
-    if (i) body += ',';
-    body += UserJson((*users)[i]);
-  }
-  return Json(200, body + "]}");
+  return Json(200, JsonListBody("users", *users, UserJson));
 }
 
 Response Api::AddUser(const Request& req) {

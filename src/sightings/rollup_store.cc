@@ -8,16 +8,14 @@
 
 #include "core/json.h"
 #include "store/migrations.h"
+#include "store/sqlite_util.h"
 
 namespace ncert::sightings {
 namespace {
 
 constexpr int kBusyTimeoutMs = 10000;
 
-struct StmtDeleter {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
+using Stmt = store::sqlite::StmtPtr;
 
 std::string ValuesJson(const std::vector<TypedValue>& values) {
   std::string out = "[";
@@ -69,11 +67,8 @@ struct RollupStore::Impl {
     return store::SqliteStatus(db, rc, fmt::format("{} {}", what, path));
   }
   Status Prepare(const char* sql, Stmt* out) {
-    sqlite3_stmt* s = nullptr;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
-    if (rc != SQLITE_OK) return Error(rc, "cannot prepare a statement on");
-    out->reset(s);
-    return Status::Ok();
+    return store::sqlite::PrepareStmt(
+        db, sql, /*flags=*/0, "cannot prepare a statement on", path, out);
   }
   Status Exec(const char* sql) {
     int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);

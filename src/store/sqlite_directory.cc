@@ -8,58 +8,19 @@
 
 #include "access/token.h"
 #include "store/migrations.h"
+#include "store/sqlite_util.h"
 
 namespace ncert::store {
 namespace {
 
-// One prepared statement for one call; finalised at scope end. The directory
-// is used a few times per command, not in hot loops, so it does not cache.
-class Query {
+// A step failure is a write failure here, and a constraint violation (a
+// duplicate name) is AlreadyExists.
+class Query : public sqlite::Query {
  public:
   Query(sqlite3* db, std::string_view sql, const std::string& file)
-      : db_(db), file_(file) {
-    rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
-                             &stmt_, nullptr);
-  }
-  ~Query() { sqlite3_finalize(stmt_); }
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-
-  Status prepared() const {
-    return rc_ == SQLITE_OK
-               ? Status::Ok()
-               : SqliteStatus(db_, rc_, fmt::format("cannot read {}", file_));
-  }
-  void Bind(int i, std::string_view s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()),
-                      SQLITE_TRANSIENT);
-  }
-  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void BindNull(int i) { sqlite3_bind_null(stmt_, i); }
-  // SQLITE_ROW -> true, SQLITE_DONE -> false, else an error.
-  Result<bool> Step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-      return Status::AlreadyExists(sqlite3_errmsg(db_));
-    }
-    return SqliteStatus(db_, rc, fmt::format("cannot write {}", file_));
-  }
-  std::string Text(int i) {
-    const unsigned char* p = sqlite3_column_text(stmt_, i);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
-             : std::string();
-  }
-  int64_t Int(int i) { return sqlite3_column_int64(stmt_, i); }
-  bool IsNull(int i) { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
-
- private:
-  sqlite3* db_;
-  const std::string& file_;
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
+      : sqlite::Query(db, sql, file,
+                      {.step_action = "cannot write",
+                       .constraint_is_already_exists = true}) {}
 };
 
 std::string JoinSectors(const std::vector<std::string>& sectors) {

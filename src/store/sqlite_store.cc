@@ -22,6 +22,7 @@
 #include "store/migrations.h"
 #include "store/sqlite_directory.h"
 #include "store/sqlite_taxii_state.h"
+#include "store/sqlite_util.h"
 #include "store/taxii_state.h"
 #include "store/visibility.h"
 
@@ -43,34 +44,11 @@ constexpr size_t kKeyFilterMinBatch = 1000;
 // valid_from / valid_until buckets: micros >> 41 (2^41 us, ~25.5 days).
 constexpr int kValidityBucketShift = 41;
 
-struct StmtDeleter {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
-
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-using Db = std::unique_ptr<sqlite3, DbCloser>;
-
-// Resets a statement when the scope ends, so no statement keeps a read
-// transaction open or holds bindings past the step that used them.
-class ResetOnExit {
- public:
-  explicit ResetOnExit(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ~ResetOnExit() { sqlite3_reset(stmt_); }
-  ResetOnExit(const ResetOnExit&) = delete;
-  ResetOnExit& operator=(const ResetOnExit&) = delete;
-
- private:
-  sqlite3_stmt* stmt_;
-};
-
-void BindText(sqlite3_stmt* s, int i, std::string_view text) {
-  // SQLITE_STATIC: the text outlives the step; the statement is reset after.
-  sqlite3_bind_text(s, i, text.data(), static_cast<int>(text.size()),
-                    SQLITE_STATIC);
-}
+using sqlite::BindText;
+using sqlite::ColumnText;
+using sqlite::ResetOnExit;
+using Stmt = sqlite::StmtPtr;
+using Db = sqlite::DbPtr;
 
 void BindOptionalTime(sqlite3_stmt* s, int i,
                       const std::optional<Timestamp>& t) {
@@ -79,13 +57,6 @@ void BindOptionalTime(sqlite3_stmt* s, int i,
   } else {
     sqlite3_bind_null(s, i);
   }
-}
-
-std::string_view ColumnText(sqlite3_stmt* s, int i) {
-  const unsigned char* p = sqlite3_column_text(s, i);
-  if (p == nullptr) return {};
-  return {reinterpret_cast<const char*>(p),
-          static_cast<size_t>(sqlite3_column_bytes(s, i))};
 }
 
 UuidBytes ColumnUuid(sqlite3_stmt* s, int i) {
@@ -168,15 +139,8 @@ bool ModifiedIsDerivable(const stix::Object& o) {
 
 Status PrepareStmt(sqlite3* db, std::string_view file, const char* sql,
                    Stmt* stmt) {
-  sqlite3_stmt* raw = nullptr;
-  int rc =
-      sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-  stmt->reset(raw);
-  if (rc != SQLITE_OK) {
-    return SqliteStatus(db, rc,
-                        fmt::format("cannot prepare a statement for {}", file));
-  }
-  return Status::Ok();
+  return sqlite::PrepareStmt(db, sql, SQLITE_PREPARE_PERSISTENT,
+                             "cannot prepare a statement for", file, stmt);
 }
 
 // A lookup table of short repeated strings (types, labels, refs) with a
@@ -1312,13 +1276,13 @@ Status SqliteStore::ScanAdded(
       ASSIGN_OR_RETURN(guard, GuardLocked(reader));
     }
     Stmt stmt;
-    RETURN_IF_ERROR(PrepareOne(
-        query.latest_only
-            ? "SELECT " NCERT_ROW_COLUMNS ", type_key FROM objects "
-              "WHERE pk >= ?1 AND latest = 1 ORDER BY pk"
-            : "SELECT " NCERT_ROW_COLUMNS ", type_key FROM objects "
-              "WHERE pk >= ?1 ORDER BY pk",
-        &stmt));
+    RETURN_IF_ERROR(
+        PrepareOne(query.latest_only
+                       ? "SELECT " NCERT_ROW_COLUMNS ", type_key FROM objects "
+                         "WHERE pk >= ?1 AND latest = 1 ORDER BY pk"
+                       : "SELECT " NCERT_ROW_COLUMNS ", type_key FROM objects "
+                         "WHERE pk >= ?1 ORDER BY pk",
+                   &stmt));
     sqlite3_stmt* s = stmt.get();
     sqlite3_bind_int64(s, 1, min_pk);
     int rc;
@@ -1332,7 +1296,8 @@ Status SqliteStore::ScanAdded(
         continue;
       }
       bool more = true;
-      ASSIGN_OR_RETURN(bool unused, guard->Show(row, [&](const StoredObject& o) {
+      ASSIGN_OR_RETURN(bool unused,
+                       guard->Show(row, [&](const StoredObject& o) {
                          more = fn(o, pk);
                          return more;
                        }));

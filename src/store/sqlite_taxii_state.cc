@@ -4,53 +4,12 @@
 #include <sqlite3.h>
 
 #include "store/migrations.h"
+#include "store/sqlite_util.h"
 
 namespace ncert::store {
 namespace {
 
-// One statement for one call (these run a few times per request, never in a
-// loop over objects).
-class Stmt {
- public:
-  Stmt(sqlite3* db, std::string_view sql, const std::string& file)
-      : db_(db), file_(file) {
-    rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
-                             &stmt_, nullptr);
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  Status prepared() const {
-    return rc_ == SQLITE_OK
-               ? Status::Ok()
-               : SqliteStatus(db_, rc_, fmt::format("cannot read {}", file_));
-  }
-  void Bind(int i, std::string_view s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()),
-                      SQLITE_TRANSIENT);
-  }
-  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  Result<bool> Step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return SqliteStatus(db_, rc, fmt::format("cannot use {}", file_));
-  }
-  std::string Text(int i) {
-    const unsigned char* p = sqlite3_column_text(stmt_, i);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
-             : std::string();
-  }
-  int64_t Int(int i) { return sqlite3_column_int64(stmt_, i); }
-
- private:
-  sqlite3* db_;
-  const std::string& file_;
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
-};
+using sqlite::Query;
 
 class SqliteTaxiiState final : public TaxiiState {
  public:
@@ -59,10 +18,10 @@ class SqliteTaxiiState final : public TaxiiState {
 
   Status PutStatus(const TaxiiStatusRecord& r) override {
     std::lock_guard<std::mutex> l(*mu_);
-    Stmt q(db_,
-           "INSERT OR REPLACE INTO taxii_status (status_id, api_root, owner, "
-           "requested_us, json) VALUES (?1, ?2, ?3, ?4, ?5)",
-           file_);
+    Query q(db_,
+            "INSERT OR REPLACE INTO taxii_status (status_id, api_root, owner, "
+            "requested_us, json) VALUES (?1, ?2, ?3, ?4, ?5)",
+            file_);
     RETURN_IF_ERROR(q.prepared());
     q.Bind(1, r.id);
     q.Bind(2, r.api_root);
@@ -75,10 +34,10 @@ class SqliteTaxiiState final : public TaxiiState {
   Result<std::optional<TaxiiStatusRecord>> GetStatus(
       std::string_view api_root, std::string_view id) override {
     std::lock_guard<std::mutex> l(*mu_);
-    Stmt q(db_,
-           "SELECT owner, requested_us, json FROM taxii_status "
-           "WHERE status_id = ?1 AND api_root = ?2",
-           file_);
+    Query q(db_,
+            "SELECT owner, requested_us, json FROM taxii_status "
+            "WHERE status_id = ?1 AND api_root = ?2",
+            file_);
     RETURN_IF_ERROR(q.prepared());
     q.Bind(1, id);
     q.Bind(2, api_root);
@@ -91,10 +50,10 @@ class SqliteTaxiiState final : public TaxiiState {
 
   Status Withdraw(const TaxiiWithdrawal& w) override {
     std::lock_guard<std::mutex> l(*mu_);
-    Stmt q(db_,
-           "INSERT OR IGNORE INTO taxii_withdrawals (collection, object_id, "
-           "at_us, by_user) VALUES (?1, ?2, ?3, ?4)",
-           file_);
+    Query q(db_,
+            "INSERT OR IGNORE INTO taxii_withdrawals (collection, object_id, "
+            "at_us, by_user) VALUES (?1, ?2, ?3, ?4)",
+            file_);
     RETURN_IF_ERROR(q.prepared());
     q.Bind(1, w.collection);
     q.Bind(2, w.object_id);
@@ -106,8 +65,9 @@ class SqliteTaxiiState final : public TaxiiState {
   Result<std::vector<std::string>> Withdrawn(
       std::string_view collection) override {
     std::lock_guard<std::mutex> l(*mu_);
-    Stmt q(db_, "SELECT object_id FROM taxii_withdrawals WHERE collection = ?1",
-           file_);
+    Query q(db_,
+            "SELECT object_id FROM taxii_withdrawals WHERE collection = ?1",
+            file_);
     RETURN_IF_ERROR(q.prepared());
     q.Bind(1, collection);
     std::vector<std::string> out;
@@ -122,10 +82,10 @@ class SqliteTaxiiState final : public TaxiiState {
   Result<std::optional<TaxiiCursor>> GetCursor(
       std::string_view url, std::string_view collection) override {
     std::lock_guard<std::mutex> l(*mu_);
-    Stmt q(db_,
-           "SELECT last_added_us, updated_us FROM taxii_cursors "
-           "WHERE url = ?1 AND collection = ?2",
-           file_);
+    Query q(db_,
+            "SELECT last_added_us, updated_us FROM taxii_cursors "
+            "WHERE url = ?1 AND collection = ?2",
+            file_);
     RETURN_IF_ERROR(q.prepared());
     q.Bind(1, url);
     q.Bind(2, collection);
@@ -138,10 +98,10 @@ class SqliteTaxiiState final : public TaxiiState {
 
   Status SetCursor(const TaxiiCursor& c) override {
     std::lock_guard<std::mutex> l(*mu_);
-    Stmt q(db_,
-           "INSERT OR REPLACE INTO taxii_cursors (url, collection, "
-           "last_added_us, updated_us) VALUES (?1, ?2, ?3, ?4)",
-           file_);
+    Query q(db_,
+            "INSERT OR REPLACE INTO taxii_cursors (url, collection, "
+            "last_added_us, updated_us) VALUES (?1, ?2, ?3, ?4)",
+            file_);
     RETURN_IF_ERROR(q.prepared());
     q.Bind(1, c.url);
     q.Bind(2, c.collection);

@@ -607,40 +607,21 @@ std::optional<Response> CheckObjectId(const std::string& id) {
 }  // namespace
 
 Response TaxiiService::GetObject(const Request& r) const {
-  if (auto e = CheckAccept(r)) return *e;
-  Call call(*this, r);
-  if (auto e = call.FindCollection(false)) return *e;
-  std::string id = Param(r, "object_id");
-  if (auto e = CheckObjectId(id)) return *e;
-  auto q = ParseObjectQuery(r.query, Endpoint::kObject);
-  if (!q.ok()) return Error(400, "Bad request", q.status().message());
-  call.SetVersionFilter(q->versions);
-  q->ids = {id};
-  std::vector<Item> page;
-  bool more = false;
-  if (Status s = call.ListPage(*q, &page, &more); !s.ok()) return StoreError(s);
-  if (config_.audit_reads) {
-    call.Audit("read", "taxii object " + call.key() + " " + id,
-               fmt::format("ok {} versions", page.size()));
-  }
-  if (page.empty() && !q->next) {
-    return NotFound("no such object in this collection");
-  }
-  Response resp = Json(
-      200, Envelope("objects", page, more, [](const Item& i, std::string* out) {
-        *out += i.object.json;
-      }));
-  SetDateHeaders(page, &resp);
-  return resp;
+  return OneObject(r, /*versions=*/false);
 }
 
 Response TaxiiService::Versions(const Request& r) const {
+  return OneObject(r, /*versions=*/true);
+}
+
+Response TaxiiService::OneObject(const Request& r, bool versions) const {
   if (auto e = CheckAccept(r)) return *e;
   Call call(*this, r);
   if (auto e = call.FindCollection(false)) return *e;
   std::string id = Param(r, "object_id");
   if (auto e = CheckObjectId(id)) return *e;
-  auto q = ParseObjectQuery(r.query, Endpoint::kVersions);
+  auto q = ParseObjectQuery(r.query,
+                            versions ? Endpoint::kVersions : Endpoint::kObject);
   if (!q.ok()) return Error(400, "Bad request", q.status().message());
   call.SetVersionFilter(q->versions);
   q->ids = {id};
@@ -648,17 +629,23 @@ Response TaxiiService::Versions(const Request& r) const {
   bool more = false;
   if (Status s = call.ListPage(*q, &page, &more); !s.ok()) return StoreError(s);
   if (config_.audit_reads) {
-    call.Audit("read", "taxii versions " + call.key() + " " + id,
+    call.Audit("read",
+               fmt::format("taxii {} {} {}", versions ? "versions" : "object",
+                           call.key(), id),
                fmt::format("ok {} versions", page.size()));
   }
   if (page.empty() && !q->next) {
     return NotFound("no such object in this collection");
   }
   Response resp = Json(
-      200,
-      Envelope("versions", page, more, [](const Item& i, std::string* out) {
-        AppendJsonString(VersionOf(i.object), out);
-      }));
+      200, versions ? Envelope("versions", page, more,
+                               [](const Item& i, std::string* out) {
+                                 AppendJsonString(VersionOf(i.object), out);
+                               })
+                    : Envelope("objects", page, more,
+                               [](const Item& i, std::string* out) {
+                                 *out += i.object.json;
+                               }));
   SetDateHeaders(page, &resp);
   return resp;
 }

@@ -60,6 +60,9 @@ class TaxiiService {
 
  private:
   class Call;  // one request's work (service.cc)
+  // GetObject (versions=false: the objects) and Versions (true: their
+  // version timestamps): one object's versions in a collection, one page.
+  server::Response OneObject(const server::Request& r, bool versions) const;
   store::Store& store_;
   Env& env_;
   Clock& clock_;
