@@ -108,8 +108,10 @@ with open(sys.argv[2], "w") as out:
         out.write(" condition:\n  any of them\n}\n")
 PY
   # yara takes one target: the folder of event files.
-  if ! timed yara sh -c "yara -f -r '$W/rules.yar' '$W/events' > '$W/yara.out' 2> '$W/yara.err'"; then
-    YARA_NOTE="yara failed: $(head -c 200 "$W/yara.err")"
+  # yara compiles one string per value; with a million values that can take
+  # longer than the whole match run: give up after YARA_TIMEOUT seconds.
+  if ! timed timeout "${YARA_TIMEOUT:-600}" sh -c "yara -f -r '$W/rules.yar' '$W/events' > '$W/yara.out' 2> '$W/yara.err'"; then
+    YARA_NOTE="yara did not finish within ${YARA_TIMEOUT:-600} s (or failed): $(head -c 200 "$W/yara.err")"
   fi
 fi
 
@@ -119,8 +121,11 @@ w, n, size, load, yara_note = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), s
 def t(name):
     p = os.path.join(w, name + ".time")
     if not os.path.exists(p): return None
-    e, u, s, m = open(p).read().strip().splitlines()[-1].split()[:4]
-    return {"wall": float(e), "cpu": float(u) + float(s), "rss_mb": int(m) / 1024}
+    try:
+        e, u, s, m = open(p).read().strip().splitlines()[-1].split()[:4]
+        return {"wall": float(e), "cpu": float(u) + float(s), "rss_mb": int(m) / 1024}
+    except (IndexError, ValueError):
+        return None
 s = json.load(open(os.path.join(w, "summary.json")))["summary"]
 lim = json.load(open(os.path.join(w, "limit.json")))
 mb = size / 1e6
