@@ -3,7 +3,7 @@
 //
 //   [store]
 //   path = "ncert.db"          # SQLite file
-//   batch_size = 5000          # objects per write transaction
+//   batch_size = 10000         # objects per write transaction
 //   [ingest]
 //   max_object_bytes = 16777216  # one STIX object (16 MiB); larger ones
 //                                # are rejected as object-too-large
@@ -90,7 +90,7 @@ struct ServerConfig {
 
 struct Config {
   std::string store_path = "ncert.db";
-  int batch_size = 5000;
+  int batch_size = 10000;
   uint64_t max_object_bytes = 16ull << 20;
   int max_depth = 64;
   LogLevel log_level = LogLevel::kWarning;

@@ -9,7 +9,7 @@ TEST(ConfigTest, DefaultsWhenEmpty) {
   auto c = ParseConfig("", "ncert.toml");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->store_path, "ncert.db");
-  EXPECT_EQ(c->batch_size, 5000);
+  EXPECT_EQ(c->batch_size, 10000);
 }
 
 TEST(ConfigTest, ReadsEverySection) {

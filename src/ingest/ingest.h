@@ -29,8 +29,8 @@ namespace ncert::ingest {
 
 struct IngestOptions {
   stix::ReaderOptions reader;
-  int batch_size = 5000;  // objects per write transaction
-  int queue_batches = 4;  // batches read ahead of the writer
+  int batch_size = 10000;  // objects per write transaction
+  int queue_batches = 2;  // batches read ahead of the writer
   // Who shares what is ingested, and with whom: each object's access label
   // (docs/access.md) is derived from its markings and these choices.
   access::ShareOptions share;
