@@ -257,12 +257,12 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
         r.matched_value = m.value;
         r.value_type = ValueType(m);
         if (r.value_type.empty()) {
-          // A fingerprint or a command line: the sighting still counts it,
-          // named by the indicator's own value.
+          // A JA3/HASSH fingerprint, a user agent, a command line: STIX has
+          // no cyber-observable to name them in an observed-data summary
+          // (and calling them a file would be false knowledge). Counted and
+          // reported, not recorded.
           ++sum.not_recordable;
-          r.value_type = "file";
-          r.matched_value =
-              m.indicator_value.empty() ? m.value : m.indicator_value;
+          continue;
         }
         r.time = e.time.value_or(ctx.clock->Now());
         r.where_sighted_ref = where_ref;
@@ -344,10 +344,10 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
       s += fmt::format(
           ",\"recorded\":{{\"sightings_new\":{},\"sightings_updated\":{},"
           "\"sightings_unchanged\":{},\"observed_data\":{},\"records\":{},"
-          "\"records_skipped\":{}}}",
+          "\"records_skipped\":{},\"not_recordable\":{}}}",
           flushed.sightings_new, flushed.sightings_updated,
           flushed.sightings_unchanged, flushed.observed_data_written,
-          flushed.records, flushed.records_skipped);
+          flushed.records, flushed.records_skipped, sum.not_recordable);
     }
     s += "}}\n";
     std::fwrite(s.data(), 1, s.size(), ctx.out);
@@ -400,6 +400,17 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
                   : "recorded: {} new sightings, {} updated, {} unchanged\n"),
           flushed.sightings_new, flushed.sightings_updated,
           flushed.sightings_unchanged);
+      if (sum.not_recordable > 0) {
+        fmt::print(
+            ctx.out,
+            fmt::runtime(ctx.lang == Lang::kJa
+                             ? "  記録しなかった一致 {}（フィンガープリント・"
+                               "コマンド行など、STIX の観測対象がないもの）\n"
+                             : "  {} matches not recorded (fingerprints, "
+                               "command lines: no STIX observable "
+                               "names them)\n"),
+            sum.not_recordable);
+      }
       for (const auto& p : flushed.problems) fmt::print(ctx.err, "{}\n", p);
     }
   }
