@@ -19,14 +19,20 @@ DB="$OUT/ncert.db"
 SIM="$OUT/iot-surge"
 WL=../shared/data/warninglists/lists
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
+STEP=1
+step() { printf '\n\033[1m== %d. %s\033[0m\n' "$STEP" "$1"; STEP=$((STEP + 1)); }
 # Shows the command (API tokens masked), then its output indented.
 run() {
   printf '  $ %s\n' "$*" | sed -E 's/ncert_[A-Za-z0-9_-]+/ncert_…/g'
   "$@" 2>&1 | sed 's/^/    /'
 }
 
-"$N" demo
+LOG=$(mktemp)
+"$N" demo | tee "$LOG"
+# Number the steps below after the last one `ncert demo` printed.
+LAST=$(grep -oE '== [0-9]+\.' "$LOG" | tail -1 | grep -oE '[0-9]+' || echo 0)
+STEP=$((LAST + 1))
+rm -f "$LOG"
 
 step "Match the iot-surge telemetry (Suricata EVE, Zeek, Sysmon, Cowrie) against every indicator; record sightings"
 run "$N" --db "$DB" match --warninglists "$WL" --record --sensor iot-surge-sensors \
