@@ -118,6 +118,7 @@ TEST(GoldenTest, Dionaea) {
   EXPECT_EQ(r.events[1].command_line, "USER");
   // flat_data credentials: lists; the first value is taken.
   EXPECT_EQ(r.events[2].user, "sa");
+  EXPECT_EQ(r.events[2].password, "sa123");  // the first non-empty one
   EXPECT_EQ(r.events[2].src_ip.ToString(), "2001:db8::45");
   // The older connection.local/remote layout and downloads.
   EXPECT_EQ(r.events[3].src_ip.ToString(), "198.51.100.46");

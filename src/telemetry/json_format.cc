@@ -5,7 +5,6 @@
 
 #include <cstring>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 namespace ncert::telemetry::internal {
@@ -26,6 +25,31 @@ struct Entry {
 // is compared as raw bytes against its level only (most keys of a record
 // are not mapped and cost a few length checks), and unmapped subtrees are
 // skipped by simdjson without being looked at.
+// Short keys: a byte loop beats a call to memcmp.
+inline bool Same(const char* a, const char* b, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// A small set of names (known event kinds), checked the same way.
+class NameSet {
+ public:
+  void Insert(std::string_view s) { names_.emplace_back(s); }
+  bool Contains(std::string_view s) const {
+    for (const std::string& n : names_) {
+      if (n.size() == s.size() && Same(n.data(), s.data(), s.size())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  std::vector<std::string> names_;
+};
+
 struct Node {
   struct Child {
     std::string key;
@@ -37,8 +61,8 @@ struct Node {
   const Child* Find(std::string_view key) const {
     if (key.empty()) return nullptr;
     for (const Child& c : children) {
-      if (c.key.size() == key.size() && c.key[0] == key[0] &&
-          std::memcmp(c.key.data(), key.data(), key.size()) == 0) {
+      if (c.key.size() == key.size() &&
+          Same(c.key.data(), key.data(), key.size())) {
         return &c;
       }
     }
@@ -141,8 +165,10 @@ class Walker {
         SIMDJSON_TRY(el.get(ev));
         od::json_type et;
         SIMDJSON_TRY(ev.type().get(et));
-        if (et == od::json_type::string || et == od::json_type::number) {
-          return Scalar(ev, et, en, depth);
+        if (et == od::json_type::number ||
+            (et == od::json_type::string &&
+             !ev.raw_json_token().starts_with("\"\""))) {
+          return Scalar(ev, et, en, depth);  // the first non-empty scalar
         }
       }
       return simdjson::SUCCESS;
@@ -315,7 +341,7 @@ class CowrieFormat final : public TableFormat {
                           "cowrie.session.params",
                           "cowrie.virustotal.scanfile",
                           "cowrie.virustotal.scanurl"}) {
-      known_.insert(k);
+      known_.Insert(k);
     }
   }
 
@@ -327,12 +353,12 @@ class CowrieFormat final : public TableFormat {
       return false;
     }
     e->source = "cowrie";
-    *unknown_kind = known_.count(e->kind) == 0;
+    *unknown_kind = !known_.Contains(e->kind);
     return true;
   }
 
  private:
-  std::unordered_set<std::string_view> known_;
+  NameSet known_;
 };
 
 // ---- Dionaea ------------------------------------------------------------
@@ -423,7 +449,7 @@ class EveFormat final : public TableFormat {
           "mqtt",  "quic",           "rfb",   "dcerpc",   "dnp3",  "modbus",
           "pgsql", "bittorrent-dht", "frame", "arp",      "pop3",  "websocket",
           "ike",   "enip",           "ldap",  "doh2"}) {
-      known_.insert(k);
+      known_.Insert(k);
     }
   }
 
@@ -439,12 +465,12 @@ class EveFormat final : public TableFormat {
       e->url = ComposeUrl(batch, scratch_.url_host, scratch_.url_path);
       if (e->domain.empty()) e->domain = scratch_.url_host;
     }
-    *unknown_kind = known_.count(e->kind) == 0;
+    *unknown_kind = !known_.Contains(e->kind);
     return true;
   }
 
  private:
-  std::unordered_set<std::string_view> known_;
+  NameSet known_;
 };
 
 // ---- Zeek ---------------------------------------------------------------
