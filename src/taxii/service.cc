@@ -542,52 +542,45 @@ Response TaxiiService::Collection(const Request& r) const {
 }
 
 Response TaxiiService::GetObjects(const Request& r) const {
-  if (auto e = CheckAccept(r)) return *e;
-  Call call(*this, r);
-  if (auto e = call.FindCollection(false)) return *e;
-  auto q = ParseObjectQuery(r.query, Endpoint::kObjects);
-  if (!q.ok()) return Error(400, "Bad request", q.status().message());
-  call.SetVersionFilter(q->versions);
-  std::vector<Item> page;
-  bool more = false;
-  if (Status s = call.ListPage(*q, &page, &more); !s.ok()) return StoreError(s);
-  if (config_.audit_reads) {
-    call.Audit("read", "taxii objects " + call.key(),
-               fmt::format("ok {} objects", page.size()));
-  }
-  Response resp = Json(
-      200, Envelope("objects", page, more, [](const Item& i, std::string* out) {
-        *out += i.object.json;
-      }));
-  SetDateHeaders(page, &resp);
-  return resp;
+  return ListObjects(r, /*manifest=*/false);
 }
 
 Response TaxiiService::Manifest(const Request& r) const {
+  return ListObjects(r, /*manifest=*/true);
+}
+
+// objects/ and manifest/ read the same page; only the item written differs:
+// the object itself, or its manifest record.
+Response TaxiiService::ListObjects(const Request& r, bool manifest) const {
   if (auto e = CheckAccept(r)) return *e;
   Call call(*this, r);
   if (auto e = call.FindCollection(false)) return *e;
-  auto q = ParseObjectQuery(r.query, Endpoint::kManifest);
+  auto q = ParseObjectQuery(
+      r.query, manifest ? Endpoint::kManifest : Endpoint::kObjects);
   if (!q.ok()) return Error(400, "Bad request", q.status().message());
   call.SetVersionFilter(q->versions);
   std::vector<Item> page;
   bool more = false;
   if (Status s = call.ListPage(*q, &page, &more); !s.ok()) return StoreError(s);
   if (config_.audit_reads) {
-    call.Audit("read", "taxii manifest " + call.key(),
-               fmt::format("ok {} records", page.size()));
+    call.Audit(
+        "read",
+        fmt::format("taxii {} {}", manifest ? "manifest" : "objects",
+                    call.key()),
+        fmt::format("ok {} {}", page.size(), manifest ? "records" : "objects"));
   }
-  Response resp = Json(
-      200, Envelope("objects", page, more, [](const Item& i, std::string* out) {
-        *out += "{\"date_added\":";
-        AppendJsonString(DateAdded(i.object.added), out);
-        *out += ",\"id\":";
-        AppendJsonString(i.object.id, out);
-        *out +=
-            fmt::format(",\"media_type\":\"{}\",\"version\":", kStixMediaType);
-        AppendJsonString(VersionOf(i.object), out);
-        *out += '}';
-      }));
+  auto object = [](const Item& i, std::string* out) { *out += i.object.json; };
+  auto record = [](const Item& i, std::string* out) {
+    *out += "{\"date_added\":";
+    AppendJsonString(DateAdded(i.object.added), out);
+    *out += ",\"id\":";
+    AppendJsonString(i.object.id, out);
+    *out += fmt::format(",\"media_type\":\"{}\",\"version\":", kStixMediaType);
+    AppendJsonString(VersionOf(i.object), out);
+    *out += '}';
+  };
+  Response resp = manifest ? Json(200, Envelope("objects", page, more, record))
+                           : Json(200, Envelope("objects", page, more, object));
   SetDateHeaders(page, &resp);
   return resp;
 }

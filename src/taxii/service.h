@@ -63,6 +63,9 @@ class TaxiiService {
   // GetObject (versions=false: the objects) and Versions (true: their
   // version timestamps): one object's versions in a collection, one page.
   server::Response OneObject(const server::Request& r, bool versions) const;
+  // GetObjects (manifest=false) and Manifest (true): one page of a
+  // collection, as objects or as manifest records.
+  server::Response ListObjects(const server::Request& r, bool manifest) const;
   store::Store& store_;
   Env& env_;
   Clock& clock_;
