@@ -88,7 +88,9 @@ ValueTable ValueTable::Builder::Build() {
   size_t cap = std::bit_ceil(std::max<size_t>(8, t.groups_.size() * 2));
   t.slots_.assign(cap, 0);
   t.mask_ = cap - 1;
+  t.bloom_ = BlockedBloom(t.groups_.size());
   for (size_t g = 0; g < t.groups_.size(); ++g) {
+    t.bloom_.Add(t.groups_[g].hash);
     uint64_t s = t.groups_[g].hash & t.mask_;
     while (t.slots_[s] != 0) s = (s + 1) & t.mask_;
     t.slots_[s] = static_cast<uint32_t>(g + 1);
@@ -99,6 +101,7 @@ ValueTable ValueTable::Builder::Build() {
 std::span<const Posting> ValueTable::Find(std::string_view key) const {
   if (groups_.empty()) return {};
   uint64_t h = HashBytes(key);
+  if (!bloom_.MayContain(h)) return {};
   for (uint64_t s = h & mask_;; s = (s + 1) & mask_) {
     uint32_t v = slots_[s];
     if (v == 0) return {};
@@ -113,7 +116,7 @@ std::span<const Posting> ValueTable::Find(std::string_view key) const {
 size_t ValueTable::bytes() const {
   return arena_.capacity() + groups_.capacity() * sizeof(Group) +
          postings_.capacity() * sizeof(Posting) +
-         slots_.capacity() * sizeof(uint32_t);
+         slots_.capacity() * sizeof(uint32_t) + bloom_.bytes();
 }
 
 void ValueTable::ForEach(
