@@ -4,6 +4,8 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <array>
+#include <tuple>
 
 #include "match/index_internal.h"
 #include "match/normalize.h"
@@ -44,7 +46,16 @@ struct MatchScratch::Buffers {
   };
   std::vector<Hit> hits;
   std::vector<std::pair<uint32_t, Field>> candidates;  // full patterns
-  std::string key;
+  // The event's exact-value keys, one after another, and each one's hash.
+  struct Probe {
+    uint64_t hash;
+    uint32_t off, len;
+  };
+  std::string keys;
+  std::vector<Probe> probes;
+  // Normalised event values.
+  std::string dom;
+  std::array<std::string, 6> hex;  // md5, sha1, sha256, ja3, ja3s, hassh
 };
 
 MatchScratch::MatchScratch() : buffers_(new Buffers) {}
@@ -216,11 +227,33 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
       if (over) break;  // one report for the whole run
     }
   };
-  std::string& key = b.key;
-  auto lookup = [&](char space, std::string_view v) {
-    key.assign(1, space);
-    key.append(v);
-    return x.values.Find(key);
+  // Every exact-value lookup runs twice over the same code: first to hash
+  // each key and prefetch its Bloom-filter block, then to probe. An event
+  // makes about ten lookups into a table far larger than the cache; issued
+  // together their misses overlap instead of queueing (docs/matching.md).
+  // Both passes produce the same keys in the same order because the same
+  // lambdas produce them.
+  bool gathering = true;
+  size_t next_probe = 0;
+  b.keys.clear();
+  b.probes.clear();
+  auto lookup = [&](char space, std::string_view prefix,
+                    std::string_view v) -> std::span<const Posting> {
+    if (gathering) {
+      size_t off = b.keys.size();
+      b.keys += space;
+      b.keys += prefix;
+      b.keys += v;
+      std::string_view k(b.keys.data() + off, b.keys.size() - off);
+      uint64_t h = internal::HashBytes(k);
+      x.values.Prefetch(h);
+      b.probes.push_back({h, static_cast<uint32_t>(off),
+                          static_cast<uint32_t>(k.size())});
+      return {};
+    }
+    const MatchScratch::Buffers::Probe& p = b.probes[next_probe++];
+    return x.values.Find(std::string_view(b.keys).substr(p.off, p.len),
+                         p.hash);
   };
 
   // IP addresses: exact, then every CIDR block containing them.
@@ -228,9 +261,10 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
     if (!a.present()) return;
     int len = a.family == 4 ? 4 : 16;
     std::span<const Posting> exact =
-        lookup(kSpaceIp,
+        lookup(kSpaceIp, "",
                std::string_view(reinterpret_cast<const char*>(a.bytes.data()),
                                 static_cast<size_t>(len)));
+    if (gathering) return;
     const internal::CidrTrie& trie = a.family == 4 ? x.v4 : x.v6;
     // The address as text only when something holds it (most events hit
     // nothing: no formatting, no allocation).
@@ -247,74 +281,68 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
           take(p, f, MatchKind::kCidr, text, PrefixText(a, prefix));
         });
   };
-  ip(event.src_ip, Field::kSrcIp);
-  ip(event.dst_ip, Field::kDstIp);
 
   // Domains: the name itself, then each parent (a.b.example.com ->
   // b.example.com -> example.com -> com).
   auto domain = [&](std::string_view name, Field f) {
-    take(lookup(kSpaceDomain, name), f, MatchKind::kDomain, name, "");
+    take(lookup(kSpaceDomain, "", name), f, MatchKind::kDomain, name, "");
     for (size_t dot = name.find('.'); dot != std::string_view::npos;
          dot = name.find('.', dot + 1)) {
       std::string_view parent = name.substr(dot + 1);
-      take(lookup(kSpaceDomain, parent), f, MatchKind::kSubdomain, name,
+      take(lookup(kSpaceDomain, "", parent), f, MatchKind::kSubdomain, name,
            parent);
     }
   };
-  std::optional<std::string> dom;
-  if (!event.domain.empty()) {
-    dom = NormalizeDomain(event.domain);
-    if (dom) domain(*dom, Field::kDomain);
+  // Normalised values live in the scratch's buffers (no allocation per
+  // event once they have grown); `dom` is empty when there is none.
+  std::string_view dom;
+  if (!event.domain.empty() && NormalizeDomainInto(event.domain, &b.dom)) {
+    dom = b.dom;
   }
   std::optional<std::string> url;
+  std::string_view url_host;
   if (!event.url.empty()) {
-    url = NormalizeUrl(event.url, dom ? std::string_view(*dom) : "");
+    url = NormalizeUrl(event.url, dom);
     if (url) {
-      take(lookup(kSpaceUrl, *url), Field::kUrl, MatchKind::kUrl, *url, "");
-      std::string_view host = UrlHost(*url);
-      if (!host.empty() && (!dom || host != *dom)) {
-        domain(host, Field::kUrlHost);
-      }
+      url_host = UrlHost(*url);
+      if (!dom.empty() && url_host == dom) url_host = {};
     }
   }
   std::optional<std::string> email;
-  if (!event.email.empty()) {
-    email = NormalizeEmail(event.email);
-    if (email) {
-      take(lookup(kSpaceEmail, *email), Field::kEmail, MatchKind::kEmail,
-           *email, "");
+  if (!event.email.empty()) email = NormalizeEmail(event.email);
+  // Hashes and fingerprints in lower case (absent when not hex).
+  struct Hex {
+    std::string_view seen;
+    char space;
+    std::string_view prefix;  // the algorithm, for file hashes
+    Field field;
+    MatchKind kind;
+    std::string_view value;  // empty: absent or not hex
+  };
+  Hex hexes[] = {
+      {event.md5, kSpaceHash, "md5:", Field::kMd5, MatchKind::kHash, {}},
+      {event.sha1, kSpaceHash, "sha1:", Field::kSha1, MatchKind::kHash, {}},
+      {event.sha256, kSpaceHash, "sha256:", Field::kSha256, MatchKind::kHash,
+       {}},
+      {event.ja3, kSpaceJa3, "", Field::kJa3, MatchKind::kJa3, {}},
+      {event.ja3s, kSpaceJa3, "", Field::kJa3s, MatchKind::kJa3, {}},
+      {event.hassh, kSpaceHassh, "", Field::kHassh, MatchKind::kHassh, {}},
+  };
+  static_assert(std::size(hexes) == std::tuple_size_v<decltype(b.hex)>);
+  for (size_t i = 0; i < std::size(hexes); ++i) {
+    Hex& h = hexes[i];
+    if (!h.seen.empty() && NormalizeHexInto(h.seen, &b.hex[i])) {
+      h.value = b.hex[i];
     }
   }
-  auto hashed = [&](std::string_view v, std::string_view alg, Field f) {
-    if (v.empty()) return;
-    auto h = NormalizeHex(v);
-    if (!h) return;
-    std::string k(alg);
-    k += ':';
-    k += *h;
-    take(lookup(kSpaceHash, k), f, MatchKind::kHash, *h, "");
-  };
-  hashed(event.md5, "md5", Field::kMd5);
-  hashed(event.sha1, "sha1", Field::kSha1);
-  hashed(event.sha256, "sha256", Field::kSha256);
-  auto fingerprint = [&](std::string_view v, char space, Field f,
-                         MatchKind kind) {
-    if (v.empty()) return;
-    auto h = NormalizeHex(v);
-    if (!h) return;
-    take(lookup(space, *h), f, kind, *h, "");
-  };
-  fingerprint(event.ja3, kSpaceJa3, Field::kJa3, MatchKind::kJa3);
-  fingerprint(event.ja3s, kSpaceJa3, Field::kJa3s, MatchKind::kJa3);
-  fingerprint(event.hassh, kSpaceHassh, Field::kHassh, MatchKind::kHassh);
 
-  // Free-text fields: exact atoms of full patterns, then the regexes.
+  // Free-text fields: exact atoms of full patterns (and below, regexes).
   struct Text {
     Field field;
     std::string_view value;
   };
   Text texts[] = {
-      {Field::kDomain, dom ? std::string_view(*dom) : event.domain},
+      {Field::kDomain, !dom.empty() ? dom : event.domain},
       {Field::kUrl, url ? std::string_view(*url) : event.url},
       {Field::kEmail, email ? std::string_view(*email) : event.email},
       {Field::kMd5, event.md5},
@@ -330,13 +358,37 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
       {Field::kUserAgent, event.user_agent},
       {Field::kPassword, event.password},
   };
-  for (const Text& t : texts) {
-    if (!x.has_string_keys) break;
-    if (t.value.empty() || t.field < Field::kFileName) continue;
-    std::string k(1, static_cast<char>('a' + static_cast<int>(t.field)));
-    k += t.value;
-    take(lookup(kSpaceString, k), t.field, MatchKind::kPattern, t.value, "");
-  }
+
+  auto exact_values = [&] {
+    ip(event.src_ip, Field::kSrcIp);
+    ip(event.dst_ip, Field::kDstIp);
+    if (!dom.empty()) domain(dom, Field::kDomain);
+    if (url) {
+      take(lookup(kSpaceUrl, "", *url), Field::kUrl, MatchKind::kUrl, *url,
+           "");
+      if (!url_host.empty()) domain(url_host, Field::kUrlHost);
+    }
+    if (email) {
+      take(lookup(kSpaceEmail, "", *email), Field::kEmail, MatchKind::kEmail,
+           *email, "");
+    }
+    for (const Hex& h : hexes) {
+      if (h.value.empty()) continue;
+      take(lookup(h.space, h.prefix, h.value), h.field, h.kind, h.value, "");
+    }
+    if (!x.has_string_keys) return;
+    for (const Text& t : texts) {
+      if (t.value.empty() || t.field < Field::kFileName) continue;
+      char field_byte = static_cast<char>('a' + static_cast<int>(t.field));
+      take(lookup(kSpaceString, std::string_view(&field_byte, 1), t.value),
+           t.field, MatchKind::kPattern, t.value, "");
+    }
+  };
+  exact_values();  // gather and prefetch
+  gathering = false;
+  exact_values();  // probe
+
+  // Regexes over the free-text fields.
   if (!x.regexes.empty()) {
     hs_scratch* hs = nullptr;
     for (size_t i = 0; i < x.regexes.database_count(); ++i) {

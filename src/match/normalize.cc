@@ -101,21 +101,20 @@ std::optional<IpPrefix> ParseIpPrefix(std::string_view text) {
   return p;
 }
 
-std::optional<std::string> NormalizeDomain(std::string_view text) {
+bool NormalizeDomainInto(std::string_view text, std::string* out) {
   while (!text.empty() && text.back() == '.') text.remove_suffix(1);
-  if (text.empty() || text.size() > 1024) return std::nullopt;
+  if (text.empty() || text.size() > 1024) return false;
   bool ascii = true;
   for (char c : text) {
     unsigned char u = static_cast<unsigned char>(c);
     if (u >= 0x80) {
       ascii = false;
     } else if (u <= 0x20 || u == 0x7f || c == '/' || c == '@' || c == '\\') {
-      return std::nullopt;
+      return false;
     }
   }
-  std::string out;
   if (ascii) {
-    out = LowerAscii(text);
+    out->assign(text);
   } else {
     std::string in(text);
     char* converted = nullptr;
@@ -125,19 +124,26 @@ std::optional<std::string> NormalizeDomain(std::string_view text) {
       rc = idn2_to_ascii_8z(in.c_str(), &converted,
                             IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
     }
-    if (rc != IDN2_OK || converted == nullptr) return std::nullopt;
-    out = LowerAscii(converted);
+    if (rc != IDN2_OK || converted == nullptr) return false;
+    out->assign(converted);
     idn2_free(converted);
   }
-  if (out.size() > 253) return std::nullopt;
+  for (char& c : *out) c = Lower(c);
+  if (out->size() > 253) return false;
   size_t start = 0;
-  while (start <= out.size()) {
-    size_t dot = out.find('.', start);
-    if (dot == std::string::npos) dot = out.size();
+  while (start <= out->size()) {
+    size_t dot = out->find('.', start);
+    if (dot == std::string::npos) dot = out->size();
     size_t len = dot - start;
-    if (len == 0 || len > 63) return std::nullopt;
+    if (len == 0 || len > 63) return false;
     start = dot + 1;
   }
+  return true;
+}
+
+std::optional<std::string> NormalizeDomain(std::string_view text) {
+  std::string out;
+  if (!NormalizeDomainInto(text, &out)) return std::nullopt;
   return out;
 }
 
@@ -277,13 +283,19 @@ std::optional<std::string> NormalizeEmail(std::string_view text) {
   return out;
 }
 
-std::optional<std::string> NormalizeHex(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  std::string out(text);
-  for (char& c : out) {
-    if (HexDigit(c) < 0) return std::nullopt;
+bool NormalizeHexInto(std::string_view text, std::string* out) {
+  if (text.empty()) return false;
+  out->assign(text);
+  for (char& c : *out) {
+    if (HexDigit(c) < 0) return false;
     c = Lower(c);
   }
+  return true;
+}
+
+std::optional<std::string> NormalizeHex(std::string_view text) {
+  std::string out;
+  if (!NormalizeHexInto(text, &out)) return std::nullopt;
   return out;
 }
 

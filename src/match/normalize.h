@@ -35,6 +35,9 @@ std::optional<IpPrefix> ParseIpPrefix(std::string_view text);
 // empty name, empty labels, labels over 63 bytes, names over 253 bytes,
 // white space and control characters.
 std::optional<std::string> NormalizeDomain(std::string_view text);
+// The same into `*out` (its capacity reused: no allocation per call on a
+// hot path); false and `*out` unspecified when the name is rejected.
+bool NormalizeDomainInto(std::string_view text, std::string* out);
 
 // A URL (docs/matching.md lists each rule): scheme and host lower case, the
 // host through NormalizeDomain, the default port of http/https/ftp/ws/wss
@@ -53,6 +56,8 @@ std::optional<std::string> NormalizeEmail(std::string_view text);
 
 // Hex digests and fingerprints: ASCII lower case; nullopt unless all hex.
 std::optional<std::string> NormalizeHex(std::string_view text);
+// The same into `*out`; false unless all hex.
+bool NormalizeHexInto(std::string_view text, std::string* out);
 
 // Hash algorithm names: "SHA-256", "sha_256", "SHA256" -> "sha256".
 std::string NormalizeHashAlgorithm(std::string_view name);

@@ -98,9 +98,9 @@ ValueTable ValueTable::Builder::Build() {
   return t;
 }
 
-std::span<const Posting> ValueTable::Find(std::string_view key) const {
+std::span<const Posting> ValueTable::Find(std::string_view key,
+                                          uint64_t h) const {
   if (groups_.empty()) return {};
-  uint64_t h = HashBytes(key);
   if (!bloom_.MayContain(h)) return {};
   for (uint64_t s = h & mask_;; s = (s + 1) & mask_) {
     uint32_t v = slots_[s];

@@ -67,7 +67,13 @@ class ValueTable {
   };
 
   // The postings of `key` (empty when absent).
-  std::span<const Posting> Find(std::string_view key) const;
+  std::span<const Posting> Find(std::string_view key) const {
+    return Find(key, HashBytes(key));
+  }
+  // The same with the key's HashBytes already computed, after Prefetch(hash)
+  // for a batch of keys.
+  std::span<const Posting> Find(std::string_view key, uint64_t hash) const;
+  void Prefetch(uint64_t hash) const { bloom_.Prefetch(hash); }
   size_t keys() const { return groups_.size(); }
   size_t bytes() const;
   // Calls fn(key, postings) for each key.

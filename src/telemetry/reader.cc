@@ -182,6 +182,9 @@ class ReaderImpl final : public Reader, private LineSink {
   Result<bool> Next(EventBatch* batch) override {
     batch->Clear();
     batch_ = batch;
+    // "Now" once a batch: a batch is read in milliseconds, far below the
+    // plausibility window, and the clock is not free per event.
+    if (opt_.clock != nullptr) now_ = opt_.clock->Now();
     while (batch->events.size() < opt_.batch_size) {
       if (!open_) {
         if (next_file_ >= files_.size()) break;
@@ -484,7 +487,7 @@ class ReaderImpl final : public Reader, private LineSink {
       }
     }
     if (opt_.clock != nullptr && e.time) {
-      Timestamp now = opt_.clock->Now();
+      const Timestamp now = now_;
       if (e.time->micros > now.micros + opt_.max_future_micros ||
           e.time->micros < now.micros - opt_.max_past_micros) {
         uint64_t saved = issue_line_;
@@ -505,6 +508,7 @@ class ReaderImpl final : public Reader, private LineSink {
   ReadStats stats_;
   std::vector<ReadIssue> issues_;
   EventBatch* batch_ = nullptr;
+  Timestamp now_;  // the clock at the start of this batch
 
   size_t next_file_ = 0;
   uint32_t cur_ = 0;
