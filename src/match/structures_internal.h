@@ -162,7 +162,7 @@ class RegexSet {
 
   // Expressions a database holds at most. 1,000 expressions compile in
   // ~18 s of CPU as one database and ~1.5 s as eight (bench/match_benchmark).
-  static constexpr size_t kChunk = 128;
+  static constexpr size_t kChunk = 512;
 
   // `threads`: compile on up to this many threads (at least 1).
   static RegexSet Build(std::vector<Entry> entries, BuildStats* stats,
