@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/commands.h"
@@ -16,6 +18,7 @@
 #include "cli/share_args.h"
 #include "core/json.h"
 #include "match/matcher.h"
+#include "match/pipeline.h"
 #include "match/warninglist.h"
 #include "sightings/aggregator.h"
 #include "sightings/rollup_store.h"
@@ -35,6 +38,7 @@ struct MatchCommandOptions {
   uint32_t max_events_per_indicator = 1000;
   bool record = false;
   std::string sensor;
+  int threads = -1;  // matching threads; -1: one per core
   ShareArgs share;
 };
 
@@ -222,20 +226,18 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
   Timestamp start = ctx.clock->Now();
   const double cpu_start = ProcessCpuSeconds();
   Summary sum;
-  match::MatchScratch scratch;
-  telemetry::EventBatch batch;
-  std::vector<match::EventMatch> found;
   std::string line;
   int64_t printed = 0;
-  while (true) {
-    auto more = (*reader)->Next(&batch);
-    if (!more.ok()) {
-      bar.Finish();
-      return ctx.Fail(more.status());
-    }
-    if (!*more) break;
-    found.clear();
-    matcher.MatchBatch(batch.events, &scratch, &found);
+  match::PipelineOptions po;
+  po.match_threads =
+      opt.threads >= 0
+          ? opt.threads
+          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  match::MatchPipeline pipeline(matcher, po);
+  // Runs on this thread, batch after batch in input order.
+  auto sink = [&](const telemetry::EventBatch& batch,
+                  std::span<const match::EventMatch> found,
+                  uint64_t bytes_read) -> Status {
     for (const match::EventMatch& em : found) {
       const match::Match& m = em.match;
       const telemetry::Event& e = batch.events[em.event];
@@ -282,8 +284,12 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
         aggregator.Add(r);
       }
     }
-    bar.Update((*reader)->stats().bytes,
-               static_cast<int64_t>(sum.matches + sum.suppressed));
+    bar.Update(bytes_read, static_cast<int64_t>(sum.matches + sum.suppressed));
+    return Status::Ok();
+  };
+  if (Status s = pipeline.Run(**reader, sink); !s.ok()) {
+    bar.Finish();
+    return ctx.Fail(s);
   }
   bar.Finish();
   const double secs =
@@ -472,6 +478,10 @@ void AddMatchCommand(CLI::App& app, Context& ctx, int* exit_code) {
   cmd->add_option("--sensor", opt->sensor,
                   "where the telemetry was seen (default: your "
                   "organisation)");
+  cmd->add_option("--threads", opt->threads,
+                  "threads matching while one reads (default: one per core; "
+                  "0: read and match on one thread)")
+      ->check(CLI::Range(0, 256));
   AddShareOptions(cmd, &opt->share, "sightings");
   cmd->callback([&ctx, opt, exit_code] { *exit_code = RunMatch(ctx, *opt); });
 }

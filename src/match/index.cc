@@ -4,6 +4,11 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
 
 #include "match/index_internal.h"
 #include "match/normalize.h"
@@ -239,14 +244,20 @@ bool IsObservedType(std::string_view t) {
                    "x-ja3", "x-ja3s", "x-hassh"});
 }
 
+}  // namespace
+
 // Where an atom goes in the index.
-struct Insertion {
+struct internal::Insertion {
   enum class Where { kValue, kCidr, kRegex } where = Where::kValue;
   std::string key;  // kValue
   std::optional<IpPrefix> prefix;
   internal::RegexSet::Entry regex;
   uint32_t fields = 0;
 };
+
+namespace {
+
+using internal::Insertion;
 
 std::optional<Insertion> Place(const pattern::PrefilterAtom& a,
                                const PathInfo& info, bool* no_field) {
@@ -337,23 +348,49 @@ std::optional<Insertion> Place(const pattern::PrefilterAtom& a,
 
 }  // namespace
 
-void IndexBuilder::Add(std::string_view id, std::string_view pattern_type,
-                       std::string_view text) {
-  State& s = *state_;
-  Index::Impl& x = *s.index->impl_;
-  ++x.stats.seen;
+// What one indicator contributes, worked out without touching the builder,
+// so several threads can prepare while one commits in order
+// (BuildIndexFromStore).
+struct internal::Prepared {
+  enum class Outcome {
+    kIndex,
+    kSkippedType,  // pattern_type is not stix
+    kInvalid,      // JSON or pattern did not parse
+    kRevoked,
+    kNotCurrent,
+    kNoTelemetry,
+  };
+  Outcome outcome = Outcome::kIndex;
+  std::string id;
+  std::string pattern_type;                  // kSkippedType
+  std::string problem_rule, problem_message;  // kInvalid
+  bool simple = false;
+  bool anchored = true;
+  std::unique_ptr<pattern::Pattern> pattern;  // full patterns only
+  std::vector<Insertion> placed;
+};
+
+namespace {
+
+using internal::Prepared;
+
+Prepared PrepareAdd(std::string_view id, std::string_view pattern_type,
+                    std::string_view text) {
+  Prepared out;
+  out.id = std::string(id);
   if (pattern_type != "stix") {
-    ++x.stats.skipped_by_pattern_type[std::string(pattern_type)];
-    return;
+    out.outcome = Prepared::Outcome::kSkippedType;
+    out.pattern_type = std::string(pattern_type);
+    return out;
   }
   pattern::CompileResult compiled = pattern::Compile(text);
   if (!compiled.ok()) {
-    ++x.stats.invalid;
-    s.Problem(id, "pattern", compiled.first_error()->ToString());
-    return;
+    out.outcome = Prepared::Outcome::kInvalid;
+    out.problem_rule = "pattern";
+    out.problem_message = compiled.first_error()->ToString();
+    return out;
   }
   pattern::Prefilter pf = compiled.pattern->GetPrefilter();
-  std::vector<Insertion> placed;
   bool typed_only = pf.anchored && !pf.any_of.empty();
   // An atom the index cannot hold but an event observation could satisfy
   // (e.g. network-traffic:dst_ref.type) leaves the pattern without a
@@ -375,63 +412,31 @@ void IndexBuilder::Add(std::string_view id, std::string_view pattern_type,
         ins->where != Insertion::Where::kRegex) {
       typed_only = false;
     }
-    placed.push_back(std::move(*ins));
+    out.placed.push_back(std::move(*ins));
   }
-  bool simple = typed_only && placed.size() == pf.any_of.size() &&
-                IsOrOfAtoms(*compiled.pattern, pf.any_of);
+  out.simple = typed_only && out.placed.size() == pf.any_of.size() &&
+               IsOrOfAtoms(*compiled.pattern, pf.any_of);
   if (observable_unplaced) pf.anchored = false;
-  if (pf.anchored && placed.empty()) {
+  if (pf.anchored && out.placed.empty()) {
     // Every atom is on something a telemetry event never carries.
-    ++x.stats.no_telemetry;
-    return;
+    out.outcome = Prepared::Outcome::kNoTelemetry;
+    return out;
   }
-  auto ordinal = static_cast<uint32_t>(x.indicators.size());
-  Index::Impl::Indicator rec;
-  rec.id_off = static_cast<uint32_t>(x.ids.size());
-  rec.id_len = static_cast<uint32_t>(id.size());
-  x.ids.append(id);
-  if (simple) {
-    ++x.stats.simple;
-  } else {
-    ++x.stats.full;
-    rec.pattern = static_cast<int32_t>(x.patterns.size());
-    x.patterns.push_back(std::move(compiled.pattern));
-    if (!pf.anchored) {
-      ++x.stats.unanchored;
-      x.unanchored.push_back(ordinal);
-    }
-  }
-  x.indicators.push_back(rec);
-  ++x.stats.indexed;
-  if (!pf.anchored) return;
-  for (Insertion& ins : placed) {
-    Posting p{ordinal, ins.fields};
-    switch (ins.where) {
-      case Insertion::Where::kValue:
-        s.values.Add(ins.key, p);
-        break;
-      case Insertion::Where::kCidr:
-        (ins.prefix->addr.family == 4 ? x.v4 : x.v6)
-            .Add(ins.prefix->addr.bytes.data(), ins.prefix->prefix, p);
-        break;
-      case Insertion::Where::kRegex:
-        ins.regex.posting = p;
-        s.regexes.push_back(std::move(ins.regex));
-        break;
-    }
-  }
+  out.anchored = pf.anchored;
+  if (!out.simple) out.pattern = std::move(compiled.pattern);
+  return out;
 }
 
-void IndexBuilder::AddStored(std::string_view json, Timestamp now) {
-  State& s = *state_;
-  Index::Impl& x = *s.index->impl_;
-  simdjson::dom::parser& parser = s.parser;
+Prepared PrepareStored(simdjson::dom::parser& parser, std::string_view json,
+                       Timestamp now) {
   simdjson::dom::element doc;
   if (parser.parse(json.data(), json.size()).get(doc) != simdjson::SUCCESS) {
-    ++x.stats.seen;
-    ++x.stats.invalid;
-    s.Problem("?", "json", "stored indicator is not JSON");
-    return;
+    Prepared out;
+    out.outcome = Prepared::Outcome::kInvalid;
+    out.id = "?";
+    out.problem_rule = "json";
+    out.problem_message = "stored indicator is not JSON";
+    return out;
   }
   std::string_view id, type = "stix", pattern, from, until;
   bool revoked = false;
@@ -444,34 +449,100 @@ void IndexBuilder::AddStored(std::string_view json, Timestamp now) {
   str("valid_until", &until);
   if (doc["pattern_type"].get(type) != simdjson::SUCCESS) type = "stix";
   if (doc["revoked"].get(revoked) != simdjson::SUCCESS) revoked = false;
-  if (revoked) {
-    ++x.stats.seen;
-    ++x.stats.revoked;
-    return;
-  }
-  auto before = [&](std::string_view ts, bool* ok) {
+  auto skipped = [&](Prepared::Outcome why) {
+    Prepared out;
+    out.outcome = why;
+    out.id = std::string(id);
+    return out;
+  };
+  if (revoked) return skipped(Prepared::Outcome::kRevoked);
+  auto parse = [&](std::string_view ts, bool* ok) {
     Result<Timestamp> t = ParseTimestamp(ts);
     *ok = t.ok();
     return t.ok() ? *t : Timestamp{};
   };
   bool ok = true;
   if (!from.empty()) {
-    Timestamp f = before(from, &ok);
-    if (ok && now < f) {
-      ++x.stats.seen;
-      ++x.stats.not_current;
-      return;
-    }
+    Timestamp f = parse(from, &ok);
+    if (ok && now < f) return skipped(Prepared::Outcome::kNotCurrent);
   }
   if (!until.empty()) {
-    Timestamp u = before(until, &ok);
-    if (ok && !(now < u)) {
-      ++x.stats.seen;
+    Timestamp u = parse(until, &ok);
+    if (ok && !(now < u)) return skipped(Prepared::Outcome::kNotCurrent);
+  }
+  return PrepareAdd(id, type, pattern);
+}
+
+}  // namespace
+
+void IndexBuilder::Commit(Prepared&& p) {
+  State& s = *state_;
+  Index::Impl& x = *s.index->impl_;
+  ++x.stats.seen;
+  switch (p.outcome) {
+    case Prepared::Outcome::kSkippedType:
+      ++x.stats.skipped_by_pattern_type[p.pattern_type];
+      return;
+    case Prepared::Outcome::kInvalid:
+      ++x.stats.invalid;
+      s.Problem(p.id, p.problem_rule, p.problem_message);
+      return;
+    case Prepared::Outcome::kRevoked:
+      ++x.stats.revoked;
+      return;
+    case Prepared::Outcome::kNotCurrent:
       ++x.stats.not_current;
       return;
+    case Prepared::Outcome::kNoTelemetry:
+      ++x.stats.no_telemetry;
+      return;
+    case Prepared::Outcome::kIndex:
+      break;
+  }
+  auto ordinal = static_cast<uint32_t>(x.indicators.size());
+  Index::Impl::Indicator rec;
+  rec.id_off = static_cast<uint32_t>(x.ids.size());
+  rec.id_len = static_cast<uint32_t>(p.id.size());
+  x.ids.append(p.id);
+  if (p.simple) {
+    ++x.stats.simple;
+  } else {
+    ++x.stats.full;
+    rec.pattern = static_cast<int32_t>(x.patterns.size());
+    x.patterns.push_back(std::move(p.pattern));
+    if (!p.anchored) {
+      ++x.stats.unanchored;
+      x.unanchored.push_back(ordinal);
     }
   }
-  Add(id, type, pattern);
+  x.indicators.push_back(rec);
+  ++x.stats.indexed;
+  if (!p.anchored) return;
+  for (Insertion& ins : p.placed) {
+    Posting posting{ordinal, ins.fields};
+    switch (ins.where) {
+      case Insertion::Where::kValue:
+        s.values.Add(ins.key, posting);
+        break;
+      case Insertion::Where::kCidr:
+        (ins.prefix->addr.family == 4 ? x.v4 : x.v6)
+            .Add(ins.prefix->addr.bytes.data(), ins.prefix->prefix, posting);
+        break;
+      case Insertion::Where::kRegex:
+        ins.regex.posting = posting;
+        s.regexes.push_back(std::move(ins.regex));
+        break;
+    }
+  }
+}
+
+void IndexBuilder::Add(std::string_view id, std::string_view pattern_type,
+                       std::string_view text) {
+  Commit(PrepareAdd(id, pattern_type, text));
+}
+
+void IndexBuilder::AddStored(std::string_view json, Timestamp now) {
+  Commit(PrepareStored(state_->parser, json, now));
 }
 
 std::shared_ptr<const Index> IndexBuilder::Build() {
@@ -518,10 +589,104 @@ Result<std::shared_ptr<const Index>> BuildIndexFromStore(
   Timestamp now = clock.Now();
   store::Query q;
   q.types = {"indicator"};
+  const int threads = options.build_threads >= 0
+                          ? options.build_threads
+                          : static_cast<int>(std::thread::hardware_concurrency());
+  if (threads <= 1) {
+    Status st = store.Scan(reader, q, [&](const store::StoredObject& o) {
+      builder.AddStored(o.json, now);
+      return true;
+    });
+    if (!st.ok()) return st;
+    return builder.Build();
+  }
+
+  // This thread scans the store (SQLite) and commits; `threads` workers
+  // parse and compile. Batches are committed in scan order, so the index is
+  // the same as a single-threaded build's, indicator for indicator.
+  constexpr size_t kBatch = 2048;
+  struct Batch {
+    uint64_t seq = 0;
+    std::vector<std::string> json;
+    std::vector<Prepared> prepared;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::unique_ptr<Batch>> todo;
+  std::map<uint64_t, std::unique_ptr<Batch>> done;
+  bool scanning_done = false;
+  const size_t max_in_flight = static_cast<size_t>(threads) * 4;
+  size_t in_flight = 0;
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      simdjson::dom::parser parser;
+      while (true) {
+        std::unique_ptr<Batch> b;
+        {
+          std::unique_lock lock(mu);
+          cv.wait(lock, [&] { return !todo.empty() || scanning_done; });
+          if (todo.empty()) return;
+          b = std::move(todo.front());
+          todo.pop_front();
+        }
+        b->prepared.reserve(b->json.size());
+        for (const std::string& j : b->json) {
+          b->prepared.push_back(PrepareStored(parser, j, now));
+        }
+        std::lock_guard lock(mu);
+        done.emplace(b->seq, std::move(b));
+        cv.notify_all();
+      }
+    });
+  }
+  uint64_t next_seq = 0, next_commit = 0;
+  // Commits the prepared batches that are next in order; with `wait`, also
+  // waits until in-flight batches drop below `limit`.
+  auto commit_ready = [&](size_t limit) {
+    while (true) {
+      std::unique_ptr<Batch> b;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] {
+          return done.count(next_commit) > 0 || in_flight < limit;
+        });
+        auto it = done.find(next_commit);
+        if (it == done.end()) return;
+        b = std::move(it->second);
+        done.erase(it);
+        --in_flight;
+        cv.notify_all();
+      }
+      for (Prepared& p : b->prepared) builder.Commit(std::move(p));
+      ++next_commit;
+    }
+  };
+  auto batch = std::make_unique<Batch>();
+  auto submit = [&] {
+    batch->seq = next_seq++;
+    {
+      std::lock_guard lock(mu);
+      todo.push_back(std::move(batch));
+      ++in_flight;
+      cv.notify_all();
+    }
+    batch = std::make_unique<Batch>();
+    commit_ready(max_in_flight);
+  };
   Status st = store.Scan(reader, q, [&](const store::StoredObject& o) {
-    builder.AddStored(o.json, now);
+    batch->json.push_back(o.json);
+    if (batch->json.size() >= kBatch) submit();
     return true;
   });
+  if (st.ok() && !batch->json.empty()) submit();
+  {
+    std::lock_guard lock(mu);
+    scanning_done = true;
+    cv.notify_all();
+  }
+  if (st.ok()) commit_ready(1);  // everything
+  for (std::thread& w : workers) w.join();
   if (!st.ok()) return st;
   return builder.Build();
 }

@@ -37,6 +37,10 @@
 #include "telemetry/event.h"
 
 namespace ncert::match {
+namespace internal {
+struct Insertion;  // index.cc
+struct Prepared;   // index.cc
+}  // namespace internal
 
 // The event field a match was found in.
 enum class Field : uint8_t {
@@ -100,6 +104,10 @@ struct IndexOptions {
   uint32_t max_indicators_per_value = 32;
   // Bound on one confirmation of a full pattern against one event.
   int64_t max_pattern_steps = 100'000;
+  // BuildIndexFromStore: threads parsing and compiling indicators while the
+  // calling thread reads the store and commits them in order (the index is
+  // the same either way). -1: one per core; 0 or 1: the calling thread only.
+  int build_threads = -1;
 };
 
 struct IndexStats {
@@ -158,6 +166,11 @@ class IndexBuilder {
   std::shared_ptr<const Index> Build();
 
  private:
+  friend Result<std::shared_ptr<const Index>> BuildIndexFromStore(
+      store::Store&, const store::Reader&, Clock&, const IndexOptions&);
+  // Adds what PrepareAdd / PrepareStored (index.cc) worked out.
+  void Commit(internal::Prepared&& prepared);
+
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <idn2.h>
 
+#include <array>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -24,6 +25,15 @@ int HexDigit(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
+
+// Each byte's lower-case hex digit, or 0 when it is not a hex digit.
+constexpr std::array<char, 256> kLowerHex = [] {
+  std::array<char, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<char>(c);
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<char>(c);
+  for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<char>(c - 'A' + 'a');
+  return t;
+}();
 
 bool Unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
@@ -285,12 +295,15 @@ std::optional<std::string> NormalizeEmail(std::string_view text) {
 
 bool NormalizeHexInto(std::string_view text, std::string* out) {
   if (text.empty()) return false;
-  out->assign(text);
-  for (char& c : *out) {
-    if (HexDigit(c) < 0) return false;
-    c = Lower(c);
+  out->resize(text.size());
+  char* o = out->data();
+  char ok = 1;  // stays non-zero while every byte is a hex digit
+  for (size_t i = 0; i < text.size(); ++i) {
+    char h = kLowerHex[static_cast<unsigned char>(text[i])];
+    o[i] = h;
+    ok = static_cast<char>(ok & (h != 0));
   }
-  return true;
+  return ok != 0;
 }
 
 std::optional<std::string> NormalizeHex(std::string_view text) {

@@ -1,0 +1,147 @@
+#include "match/pipeline.h"
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace ncert::match {
+
+Status MatchPipeline::RunInline(telemetry::Reader& reader, const Sink& sink) {
+  MatchScratch scratch;
+  telemetry::EventBatch batch;
+  std::vector<EventMatch> found;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, reader.Next(&batch));
+    if (!more) return Status::Ok();
+    found.clear();
+    matcher_.MatchBatch(batch.events, &scratch, &found);
+    RETURN_IF_ERROR(sink(batch, found, reader.stats().bytes));
+  }
+}
+
+namespace {
+
+struct Slot {
+  telemetry::EventBatch batch;
+  std::vector<EventMatch> found;
+  uint64_t seq = 0;
+  uint64_t bytes_read = 0;
+};
+
+// What the three kinds of thread share; every member under `mu`.
+struct Shared {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Slot*> free;       // for the reader to fill
+  std::deque<Slot*> to_match;   // read, in order
+  std::map<uint64_t, Slot*> matched;  // by sequence number
+  bool reading_done = false;
+  uint64_t batches_read = 0;  // final once reading_done
+  Status read_status;
+  bool stop = false;  // the sink failed: everyone winds down
+};
+
+}  // namespace
+
+Status MatchPipeline::Run(telemetry::Reader& reader, const Sink& sink) {
+  if (options_.match_threads <= 0) return RunInline(reader, sink);
+  const int in_flight = options_.in_flight > 0
+                            ? options_.in_flight
+                            : 2 * options_.match_threads + 2;
+  std::vector<std::unique_ptr<Slot>> slots;
+  Shared sh;
+  for (int i = 0; i < in_flight; ++i) {
+    slots.push_back(std::make_unique<Slot>());
+    sh.free.push_back(slots.back().get());
+  }
+
+  std::thread read_thread([&] {
+    uint64_t seq = 0;
+    while (true) {
+      Slot* s;
+      {
+        std::unique_lock lock(sh.mu);
+        sh.cv.wait(lock, [&] { return !sh.free.empty() || sh.stop; });
+        if (sh.stop) break;
+        s = sh.free.front();
+        sh.free.pop_front();
+      }
+      Result<bool> more = reader.Next(&s->batch);
+      std::lock_guard lock(sh.mu);
+      if (!more.ok() || !*more) {
+        if (!more.ok()) sh.read_status = more.status();
+        sh.free.push_back(s);
+        break;
+      }
+      s->seq = seq++;
+      s->bytes_read = reader.stats().bytes;
+      sh.to_match.push_back(s);
+      sh.cv.notify_all();
+    }
+    std::lock_guard lock(sh.mu);
+    sh.reading_done = true;
+    sh.batches_read = seq;
+    sh.cv.notify_all();
+  });
+
+  std::vector<std::thread> workers;
+  for (int t = 0; t < options_.match_threads; ++t) {
+    workers.emplace_back([&] {
+      MatchScratch scratch;
+      while (true) {
+        Slot* s;
+        {
+          std::unique_lock lock(sh.mu);
+          sh.cv.wait(lock, [&] {
+            return !sh.to_match.empty() || sh.reading_done || sh.stop;
+          });
+          if (sh.stop || sh.to_match.empty()) break;
+          s = sh.to_match.front();
+          sh.to_match.pop_front();
+        }
+        s->found.clear();
+        matcher_.MatchBatch(s->batch.events, &scratch, &s->found);
+        std::lock_guard lock(sh.mu);
+        sh.matched.emplace(s->seq, s);
+        sh.cv.notify_all();
+      }
+    });
+  }
+
+  Status result;
+  for (uint64_t next = 0;; ++next) {
+    Slot* s = nullptr;
+    {
+      std::unique_lock lock(sh.mu);
+      sh.cv.wait(lock, [&] {
+        return sh.matched.count(next) > 0 ||
+               (sh.reading_done && next >= sh.batches_read);
+      });
+      auto it = sh.matched.find(next);
+      if (it == sh.matched.end()) {
+        result = sh.read_status;  // every batch read was delivered
+        break;
+      }
+      s = it->second;
+      sh.matched.erase(it);
+    }
+    Status st = sink(s->batch, s->found, s->bytes_read);
+    std::lock_guard lock(sh.mu);
+    sh.free.push_back(s);
+    if (!st.ok()) {
+      result = st;
+      sh.stop = true;
+    }
+    sh.cv.notify_all();
+    if (!st.ok()) break;
+  }
+  read_thread.join();
+  for (std::thread& w : workers) w.join();
+  return result;
+}
+
+}  // namespace ncert::match
