@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -348,6 +349,58 @@ std::optional<Insertion> Place(const pattern::PrefilterAtom& a,
 
 }  // namespace
 
+bool ParseSimplePattern(std::string_view text,
+                                  pattern::PrefilterAtom* atom) {
+  constexpr std::string_view kEq = " = '";
+  if (text.size() < 8 || text.front() != '[' || !text.ends_with("']")) {
+    return false;
+  }
+  std::string_view body = text.substr(1, text.size() - 3);  // t:p = 'v
+  size_t eq = body.find(kEq);
+  if (eq == std::string_view::npos) return false;
+  std::string_view lhs = body.substr(0, eq);
+  std::string_view value = body.substr(eq + kEq.size());
+  if (value.empty() || value.find_first_of("'\\") != std::string_view::npos) {
+    return false;
+  }
+  size_t colon = lhs.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view type = lhs.substr(0, colon), path = lhs.substr(colon + 1);
+  if (path == "value") {
+    if (type != "ipv4-addr" && type != "ipv6-addr" && type != "domain-name" &&
+        type != "url" && type != "email-addr") {
+      return false;
+    }
+  } else if (type == "file") {
+    size_t hex_len = 0;
+    if (path == "hashes.MD5" || path == "hashes.'MD5'") {
+      hex_len = 32;
+    } else if (path == "hashes.'SHA-1'") {
+      hex_len = 40;
+    } else if (path == "hashes.'SHA-256'") {
+      hex_len = 64;
+    } else {
+      return false;
+    }
+    if (value.size() != hex_len) return false;
+    for (char c : value) {
+      if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+    }
+    path = hex_len == 32 ? "hashes.MD5" : path;
+  } else {
+    return false;
+  }
+  // The compiler gives every IP equality as a block ("a.b.c.d" is /32).
+  atom->kind = type == "ipv4-addr" || type == "ipv6-addr"
+                   ? pattern::PrefilterAtom::Kind::kCidr
+                   : pattern::PrefilterAtom::Kind::kEquals;
+  atom->object_type.assign(type);
+  atom->path.assign(path);
+  atom->value.assign(value);
+  atom->string_value = true;
+  return true;
+}
+
 // What one indicator contributes, worked out without touching the builder,
 // so several threads can prepare while one commits in order
 // (BuildIndexFromStore).
@@ -382,6 +435,19 @@ Prepared PrepareAdd(std::string_view id, std::string_view pattern_type,
     out.outcome = Prepared::Outcome::kSkippedType;
     out.pattern_type = std::string(pattern_type);
     return out;
+  }
+  // One typed equality (most feed indicators): the atom without compiling,
+  // when the index holds it in a typed structure; else the full compiler.
+  if (pattern::PrefilterAtom atom; ParseSimplePattern(text, &atom)) {
+    PathInfo info = ClassifyPath(atom.object_type, atom.path);
+    bool no_field = false;
+    std::optional<Insertion> ins = Place(atom, info, &no_field);
+    if (ins && !no_field && info.kind != PathInfo::Kind::kString &&
+        ins->where != Insertion::Where::kRegex) {
+      out.simple = true;
+      out.placed.push_back(std::move(*ins));
+      return out;
+    }
   }
   pattern::CompileResult compiled = pattern::Compile(text);
   if (!compiled.ok()) {
