@@ -514,6 +514,12 @@ expect_eq "$(head -n -1 "$T/out" | python3 -c "import json,sys; print(sorted((m[
   "[(1, 'cidr', '01'), (2, 'exact-ip', '03'), (2, 'subdomain', '02'), (3, 'url', '04'), (4, 'hash', '05')]" "match: each match at its line"
 expect_eq "$(tail -1 "$T/out" | python3 -c "import json,sys; print([i for i in json.load(sys.stdin)['summary']['issues'] if 'bad-ip' in i])")" \
   "[\"$MFX/eve.json:6: bad-ip: src_ip: '999.1.1.1' is not an IP address\"]" "match reports the bad line with file and line"
+expect_exit 0 "match --threads 0" -- "$NCERT" --db "$MDB" --json match --threads 0 "$MFX/eve.json" "$MFX/eve.json"
+head -n -1 "$T/out" > "$T/match-t0.ndjson"
+expect_exit 0 "match --threads 3" -- "$NCERT" --db "$MDB" --json match --threads 3 "$MFX/eve.json" "$MFX/eve.json"
+head -n -1 "$T/out" > "$T/match-t3.ndjson"
+expect_eq "$(cmp -s "$T/match-t0.ndjson" "$T/match-t3.ndjson" && wc -l < "$T/match-t3.ndjson")" "10" "match: the same matches in the same order with 0 and 3 threads"
+expect_exit 2 "match --threads -1" -- "$NCERT" --db "$MDB" match --threads -1 "$MFX/eve.json"
 expect_exit 0 "match with the real warninglists" -- "$NCERT" --db "$MDB" --json match --warninglists "$WL" "$MFX/eve.json"
 expect_eq "$(tail -1 "$T/out" | python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print(s['matches'], s['suppressed'], 'List of known IPv4 public DNS resolvers' in s['suppressed_by_list'])")" \
   "2 3 True" "warninglists suppress 8.8.8.8, TEST-NET and the empty-file hash, naming the list"
