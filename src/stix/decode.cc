@@ -39,7 +39,8 @@ std::vector<std::string> StringsOf(const simdjson::dom::object& o,
 }  // namespace
 
 std::optional<Object> ValidateAndDecode(const simdjson::dom::element& element,
-                                        std::vector<Issue>* issues) {
+                                        std::vector<Issue>* issues,
+                                        size_t size_hint) {
   simdjson::dom::object o;
   if (element.get_object().get(o) != simdjson::SUCCESS) {
     issues->push_back({Severity::kError, "", "not-an-object",
@@ -47,6 +48,7 @@ std::optional<Object> ValidateAndDecode(const simdjson::dom::element& element,
     return std::nullopt;
   }
   Object obj;
+  obj.json.reserve(size_hint);
   std::string dup;
   if (!AppendCanonicalJson(element, &obj.json, &dup).ok()) {
     issues->push_back({Severity::kError, dup, "json-duplicate-member",

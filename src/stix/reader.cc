@@ -349,7 +349,7 @@ class StixReader::Impl {
     if (!Parse(where, text, &el)) return;
     ReadUnit unit;
     unit.where = std::move(where);
-    unit.object = ValidateAndDecode(el, &unit.issues);
+    unit.object = ValidateAndDecode(el, &unit.issues, text->size());
     ++stats_->units;
     if (unit.object) {
       ++stats_->valid;
