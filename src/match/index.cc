@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -624,11 +625,19 @@ std::shared_ptr<const Index> IndexBuilder::Build() {
   x.stats.regex_rejected = static_cast<int64_t>(rs.rejected);
   for (const std::string& e : rs.errors) s.Problem("regex", "hyperscan", e);
   int64_t over = 0;
+  int min_labels = INT_MAX;
   x.values.ForEach([&](std::string_view key, std::span<const Posting> p) {
     if (p.size() > x.options.max_indicators_per_value) ++over;
-    if (!key.empty() && key[0] == kSpaceString) x.has_string_keys = true;
+    if (key.empty()) return;
+    if (key[0] == kSpaceString) x.has_string_keys = true;
+    x.has_space[static_cast<unsigned char>(key[0])] = true;
+    if (key[0] == kSpaceDomain) {
+      int labels = 1 + static_cast<int>(std::count(key.begin(), key.end(), '.'));
+      min_labels = std::min(min_labels, labels);
+    }
   });
   x.stats.over_correlating_values = over;
+  x.min_domain_labels = min_labels == INT_MAX ? 1 : min_labels;
   x.rate.reset(new std::atomic<uint64_t>[x.indicators.size() + 1]);
   for (size_t i = 0; i <= x.indicators.size(); ++i) x.rate[i].store(0);
   x.ids.shrink_to_fit();

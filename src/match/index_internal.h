@@ -6,6 +6,7 @@
 #ifndef NCERT_MATCH_INDEX_INTERNAL_H_
 #define NCERT_MATCH_INDEX_INTERNAL_H_
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -47,6 +48,12 @@ struct Index::Impl {
   std::vector<std::unique_ptr<pattern::Pattern>> patterns;
   std::vector<uint32_t> unanchored;  // indicators tried on every event
   bool has_string_keys = false;      // any kSpaceString key in `values`
+  // Spaces (the key's first byte) with at least one key: an event value of
+  // a kind no indicator has costs no lookup.
+  std::array<bool, 256> has_space{};
+  // The fewest labels of any domain key ("example.com": 2): parents of an
+  // event's name with fewer labels are not looked up (nobody lists "com").
+  int min_domain_labels = 1;
   // Per indicator: (window << 32) | events matched in it.
   std::unique_ptr<std::atomic<uint64_t>[]> rate;
 

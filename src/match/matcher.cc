@@ -239,6 +239,7 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
   b.probes.clear();
   auto lookup = [&](char space, std::string_view prefix,
                     std::string_view v) -> std::span<const Posting> {
+    if (!x.has_space[static_cast<unsigned char>(space)]) return {};
     if (gathering) {
       size_t off = b.keys.size();
       b.keys += space;
@@ -286,8 +287,11 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
   // b.example.com -> example.com -> com).
   auto domain = [&](std::string_view name, Field f) {
     take(lookup(kSpaceDomain, "", name), f, MatchKind::kDomain, name, "");
-    for (size_t dot = name.find('.'); dot != std::string_view::npos;
-         dot = name.find('.', dot + 1)) {
+    // Parents with at least as many labels as the shortest domain key.
+    int parents = static_cast<int>(std::count(name.begin(), name.end(), '.')) +
+                  1 - x.min_domain_labels;
+    for (size_t dot = name.find('.'); parents > 0 && dot != std::string_view::npos;
+         dot = name.find('.', dot + 1), --parents) {
       std::string_view parent = name.substr(dot + 1);
       take(lookup(kSpaceDomain, "", parent), f, MatchKind::kSubdomain, name,
            parent);

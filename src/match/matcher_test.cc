@@ -112,6 +112,28 @@ TEST_F(MatcherTest, DomainsSubdomainsLookalikesAndIdn) {
               UnorderedElementsAre("ex subdomain url.host"));
 }
 
+// Parents shorter than every domain indicator are not looked up; a
+// one-label indicator (a private TLD) still matches everything under it.
+TEST_F(MatcherTest, ParentDomainsDownToTheShortestIndicator) {
+  Build({{"deep", "[domain-name:value = 'c2.bad.example.com']"}});
+  telemetry::Event e;
+  e.domain = "x.y.c2.bad.example.com";
+  EXPECT_THAT(Found(*matcher_, e), UnorderedElementsAre("deep subdomain domain"));
+  e.domain = "bad.example.com";
+  EXPECT_TRUE(Found(*matcher_, e).empty());
+  e.domain = "com";
+  EXPECT_TRUE(Found(*matcher_, e).empty());
+  Build({{"deep", "[domain-name:value = 'c2.bad.example.com']"},
+         {"tld", "[domain-name:value = 'corp']"}});
+  e.domain = "a.b.c.corp";
+  EXPECT_THAT(Found(*matcher_, e), UnorderedElementsAre("tld subdomain domain"));
+  e.domain = "a.c2.bad.example.com";
+  EXPECT_THAT(Found(*matcher_, e), UnorderedElementsAre("deep subdomain domain"));
+  e = {};
+  e.url = "http://www.intranet.corp/login";
+  EXPECT_THAT(Found(*matcher_, e), UnorderedElementsAre("tld subdomain url.host"));
+}
+
 TEST_F(MatcherTest, UrlVariants) {
   Build({{"u", "[url:value = 'http://evil.example/a%2fb/%7Ex?q=1']"},
          {"s",
