@@ -7,10 +7,11 @@
 
 namespace ncert::cli {
 
-Result<std::unique_ptr<store::Store>> Context::OpenStore() {
+Result<std::unique_ptr<store::Store>> Context::OpenStore(int64_t cache_kib) {
   store::SqliteOptions options;
   options.path = db_path.empty() ? config.store_path : db_path;
   options.clock = clock;
+  if (cache_kib > 0) options.cache_kib = cache_kib;
   return store::OpenSqliteStore(options);
 }
 

@@ -46,8 +46,9 @@ struct Context {
 
   Config config;  // loaded before the command runs
 
-  // Opens the knowledge store named by --db / the config.
-  Result<std::unique_ptr<store::Store>> OpenStore();
+  // Opens the knowledge store named by --db / the config. `cache_kib`: the
+  // SQLite page cache (0: the store's default).
+  Result<std::unique_ptr<store::Store>> OpenStore(int64_t cache_kib = 0);
   // The error as "ncert: <message>" on stderr; returns kExitError (or
   // kExitInvalid for InvalidArgument).
   int Fail(const Status& status);

@@ -171,7 +171,10 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
     ro.field_map = &field_map;
   }
 
-  auto store = ctx.OpenStore();
+  // The index build reads every indicator once: a small page cache, so the
+  // memory goes to the index (docs/matching.md, "At build time").
+  constexpr int64_t kMatchCacheKib = 16 * 1024;
+  auto store = ctx.OpenStore(kMatchCacheKib);
   if (!store.ok()) return ctx.Fail(store.status());
   store::Directory& dir = (*store)->directory();
   auto caller = ctx.Caller(dir);

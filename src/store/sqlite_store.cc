@@ -32,7 +32,6 @@ namespace {
 // Tuning; docs/storage.md ("Tuning") has the measurements behind each value.
 constexpr int kPageSize = 16384;       // bytes; only for new files
 constexpr int kBusyTimeoutMs = 5000;   // wait for another writer
-constexpr int kCacheKib = 128 * 1024;  // page cache per connection
 // Checkpoint once the WAL holds 1 GiB: index pages that many Puts touch are
 // then copied into the database once instead of once per Put.
 constexpr int64_t kWalAutocheckpointBytes = int64_t{1} << 30;
@@ -414,7 +413,8 @@ class SqliteStore final : public Store {
       : db_(std::move(db)),
         path_(options.path),
         clock_(options.clock),
-        recent_ids_max_(options.recent_ids_max) {}
+        recent_ids_max_(options.recent_ids_max),
+        cache_kib_(options.cache_kib) {}
 
   Status Configure(bool in_memory);
   Status PrepareStatements();
@@ -470,6 +470,7 @@ class SqliteStore final : public Store {
   const std::string path_;
   Clock* const clock_;
   const int64_t recent_ids_max_;
+  const int64_t cache_kib_;
 
   InternTable types_;
   InternTable labels_;
@@ -541,7 +542,7 @@ Status SqliteStore::Configure(bool in_memory) {
       "PRAGMA cache_size = -{};"
       "PRAGMA temp_store = MEMORY;"
       "PRAGMA journal_size_limit = {};",
-      kPageSize, kCacheKib, kJournalSizeLimitBytes);
+      kPageSize, cache_kib_, kJournalSizeLimitBytes);
   int rc = sqlite3_exec(db, setup.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return Error(rc, "cannot open");
 

@@ -24,6 +24,10 @@ struct SqliteOptions {
   // "Version key"). Larger: fewer moves, more pages written per Put. Tests
   // set it low to exercise the move.
   int64_t recent_ids_max = 65536;
+  // SQLite's page cache for this connection, in KiB. A command that reads
+  // the store once from end to end (the matching index build) gains nothing
+  // from a large cache and keeps its memory for itself.
+  int64_t cache_kib = 128 * 1024;
 };
 
 // Opens (and creates or migrates) the database. An error names the file and
