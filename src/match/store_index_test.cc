@@ -20,14 +20,19 @@ struct Spec {
   bool visible_to_member;
 };
 
-TEST(StoreIndexTest, VisibilityValidityAndRevocation) {
-  FakeClock clock(*ParseTimestamp("2025-06-01T00:00:00Z"));
+std::unique_ptr<store::Store> OpenMemoryStore(Clock& clock) {
   store::SqliteOptions options;
   options.path = ":memory:";
   options.clock = &clock;
   auto opened = store::OpenSqliteStore(options);
-  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  std::unique_ptr<store::Store> s = std::move(*opened);
+  EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+  return opened.ok() ? std::move(*opened) : nullptr;
+}
+
+TEST(StoreIndexTest, VisibilityValidityAndRevocation) {
+  FakeClock clock(*ParseTimestamp("2025-06-01T00:00:00Z"));
+  std::unique_ptr<store::Store> s = OpenMemoryStore(clock);
+  ASSERT_NE(s, nullptr);
 
   const std::vector<Spec> specs = {
       {1, "[ipv4-addr:value = '192.0.2.1']", "", true},
@@ -115,12 +120,8 @@ TEST(StoreIndexTest, VisibilityValidityAndRevocation) {
 // same problems, same indicator behind every value.
 TEST(StoreIndexTest, ThreadedBuildIsTheSameIndex) {
   FakeClock clock(*ParseTimestamp("2025-06-01T00:00:00Z"));
-  store::SqliteOptions options;
-  options.path = ":memory:";
-  options.clock = &clock;
-  auto opened = store::OpenSqliteStore(options);
-  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  std::unique_ptr<store::Store> s = std::move(*opened);
+  std::unique_ptr<store::Store> s = OpenMemoryStore(clock);
+  ASSERT_NE(s, nullptr);
 
   // The patterning corpus (valid and invalid patterns, real data), then
   // generated ones of every kind, revoked and expired ones among them.
