@@ -17,32 +17,71 @@ void AppendDouble(double d, std::string* out) {
   out->append(buf, r.ptr);
 }
 
-Status Append(const simdjson::dom::element& v, std::string* pointer,
-              std::string* out) {
+// Where Append is in the document, as a chain of stack frames: the JSON
+// pointer is only spelled out when something is wrong (a duplicate), not
+// built and torn down for every member of every object.
+struct PathStep {
+  const PathStep* parent = nullptr;
+  std::string_view key;  // a member name, or empty for an array index
+  size_t index = 0;
+};
+
+void AppendPointer(const PathStep* step, std::string* pointer) {
+  if (step == nullptr) return;
+  AppendPointer(step->parent, pointer);
+  if (step->key.data() != nullptr) {
+    AppendJsonPointerToken(step->key, pointer);
+  } else {
+    pointer->push_back('/');
+    pointer->append(std::to_string(step->index));
+  }
+}
+
+void AppendInt(int64_t v, std::string* out) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, r.ptr);
+}
+
+Status Append(const simdjson::dom::element& v, const PathStep* path,
+              std::string* out, std::string* duplicate_pointer) {
   using simdjson::dom::element_type;
+  using Member = std::pair<std::string_view, simdjson::dom::element>;
   switch (v.type()) {
     case element_type::OBJECT: {
       simdjson::dom::object obj = v.get_object().value_unsafe();
-      std::vector<std::pair<std::string_view, simdjson::dom::element>> members;
-      members.reserve(obj.size());
-      for (auto field : obj) members.emplace_back(field.key, field.value);
-      std::sort(members.begin(), members.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
+      // Members sorted by name; on the stack for the usual small object.
+      constexpr size_t kInline = 32;
+      Member inline_members[kInline];
+      std::vector<Member> heap;
+      const size_t n = obj.size();
+      Member* members = inline_members;
+      if (n > kInline) {
+        heap.resize(n);
+        members = heap.data();
+      }
+      size_t k = 0;
+      for (auto field : obj) members[k++] = {field.key, field.value};
+      std::sort(members, members + k,
+                [](const Member& a, const Member& b) {
+                  return a.first < b.first;
+                });
       out->push_back('{');
-      for (size_t i = 0; i < members.size(); ++i) {
+      for (size_t i = 0; i < k; ++i) {
         if (i > 0 && members[i].first == members[i - 1].first) {
-          AppendJsonPointerToken(members[i].first, pointer);
-          return Status::InvalidArgument(
-              fmt::format("{}: member name appears twice in one object",
-                          *pointer));
+          std::string pointer;
+          AppendPointer(path, &pointer);
+          AppendJsonPointerToken(members[i].first, &pointer);
+          if (duplicate_pointer != nullptr) *duplicate_pointer = pointer;
+          return Status::InvalidArgument(fmt::format(
+              "{}: member name appears twice in one object", pointer));
         }
         if (i > 0) out->push_back(',');
         AppendJsonString(members[i].first, out);
         out->push_back(':');
-        size_t mark = pointer->size();
-        AppendJsonPointerToken(members[i].first, pointer);
-        RETURN_IF_ERROR(Append(members[i].second, pointer, out));
-        pointer->resize(mark);
+        PathStep step{path, members[i].first, 0};
+        RETURN_IF_ERROR(Append(members[i].second, &step, out,
+                               duplicate_pointer));
       }
       out->push_back('}');
       return Status::Ok();
@@ -53,10 +92,8 @@ Status Append(const simdjson::dom::element& v, std::string* pointer,
       size_t i = 0;
       for (auto item : arr) {
         if (i > 0) out->push_back(',');
-        size_t mark = pointer->size();
-        pointer->append(fmt::format("/{}", i));
-        RETURN_IF_ERROR(Append(item, pointer, out));
-        pointer->resize(mark);
+        PathStep step{path, {}, i};
+        RETURN_IF_ERROR(Append(item, &step, out, duplicate_pointer));
         ++i;
       }
       out->push_back(']');
@@ -66,7 +103,7 @@ Status Append(const simdjson::dom::element& v, std::string* pointer,
       AppendJsonString(v.get_string().value_unsafe(), out);
       return Status::Ok();
     case element_type::INT64:
-      out->append(std::to_string(v.get_int64().value_unsafe()));
+      AppendInt(v.get_int64().value_unsafe(), out);
       return Status::Ok();
     case element_type::UINT64:
       out->append(std::to_string(v.get_uint64().value_unsafe()));
@@ -88,10 +125,7 @@ Status Append(const simdjson::dom::element& v, std::string* pointer,
 
 Status AppendCanonicalJson(const simdjson::dom::element& v, std::string* out,
                            std::string* duplicate_pointer) {
-  std::string pointer;
-  Status s = Append(v, &pointer, out);
-  if (!s.ok() && duplicate_pointer != nullptr) *duplicate_pointer = pointer;
-  return s;
+  return Append(v, nullptr, out, duplicate_pointer);
 }
 
 Result<std::string> CanonicalizeJson(std::string_view json) {
