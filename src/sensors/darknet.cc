@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 
 #include "sensors/countmin.h"
@@ -143,6 +144,47 @@ struct SrcInfo {
   }
 };
 
+// A --prefix range as two big-endian 64-bit halves: the same order as
+// IpBytes' lexicographic one (InRange), without a call to memcmp.
+struct Prefix128 {
+  uint64_t lo_hi, lo_lo, hi_hi, hi_lo;
+};
+
+inline uint64_t LoadBe64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return __builtin_bswap64(v);
+}
+
+inline bool InPrefix(const Prefix128& r, const IpBytes& ip) {
+  const uint64_t h = LoadBe64(ip.data()), l = LoadBe64(ip.data() + 8);
+  const bool above_lo = h > r.lo_hi || (h == r.lo_hi && l >= r.lo_lo);
+  const bool below_hi = h < r.hi_hi || (h == r.hi_hi && l <= r.hi_lo);
+  return above_lo && below_hi;
+}
+
+// One packet as the analysis stage reads it: decoded, checked against the
+// prefixes, hashed and classified once by the read stage (PacketRing).
+struct PacketRecord {
+  int64_t ts = 0;  // micros
+  uint64_t hsrc = 0, hdst = 0;
+  IpBytes src{};
+  uint32_t len = 0;
+  uint32_t key = 0;  // PortKey
+  uint16_t dport = 0;
+  L4 l4 = L4::kOther;
+  uint8_t flags = 0;  // kRec*
+};
+constexpr uint8_t kRecSyn = 1, kRecMirai = 2, kRecBackscatter = 4,
+                  kRecSynAck = 8, kRecRst = 16, kRecIcmpErr = 32;
+
+// Records wait this many packets between the read stage and the analysis
+// stage, so the cache lines the analysis will touch (count-min counters,
+// table index slots, series registers) are fetched meanwhile. A hint only:
+// every record is analysed in capture order, so results do not depend on
+// it.
+constexpr uint32_t kLookahead = 16;
+
 struct VictimInfo {
   IpBytes ip{};
   bool active = false;
@@ -157,6 +199,7 @@ struct DarknetAnalyzer::State {
   DarknetOptions opt;
   SeriesSink* sink = nullptr;
   std::vector<IpRange> prefixes;
+  std::vector<Prefix128> prefixes128;  // the same, for the packet path
   double monitored_v4 = 0, monitored_v6 = 0;
 
   DarknetReport report;  // counters filled as we go
@@ -340,11 +383,63 @@ struct DarknetAnalyzer::State {
     attacks.push_back(std::move(a));
   }
 
-  void Packet(const RawPacket& raw, int dlt, InputStat& in);
+  // The read stage (decode, prefix, hashes, class; order-free counts)
+  // and the analysis stage (everything that depends on packet order).
+  bool Decode(const RawPacket& raw, int dlt, InputStat& in, PacketRecord* rec);
+  void Prefetch(const PacketRecord& rec) const;
+  void Analyse(const PacketRecord& rec);
+
+  // kLookahead records between the two stages (AddCapture).
+  std::array<PacketRecord, kLookahead> ring;
+  uint32_t ring_head = 0, ring_size = 0;
+  int ring_dlt = 0;
+  InputStat* ring_input = nullptr;
+  static void OnPacket(void* self, const RawPacket& raw);
+  void DrainRing();
 };
 
-void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
-                                    InputStat& in) {
+void DarknetAnalyzer::State::OnPacket(void* self, const RawPacket& raw) {
+  State& s = *static_cast<State*>(self);
+  PacketRecord& rec = s.ring[(s.ring_head + s.ring_size) % kLookahead];
+  if (!s.Decode(raw, s.ring_dlt, *s.ring_input, &rec)) return;
+  s.Prefetch(rec);
+  if (s.ring_size + 1 < kLookahead) {
+    ++s.ring_size;
+    return;
+  }
+  // Full: analyse the oldest; the new one takes its place at the tail.
+  s.Analyse(s.ring[s.ring_head]);
+  s.ring_head = (s.ring_head + 1) % kLookahead;
+}
+
+void DarknetAnalyzer::State::DrainRing() {
+  while (ring_size > 0) {
+    Analyse(ring[ring_head]);
+    ring_head = (ring_head + 1) % kLookahead;
+    --ring_size;
+  }
+}
+
+void DarknetAnalyzer::State::Prefetch(const PacketRecord& rec) const {
+  source_filter.Prefetch(rec.hsrc);
+  top_sources.Prefetch(rec.hsrc);
+  if (rec.flags & kRecSyn) scanners.Prefetch(rec.hsrc);
+  if (rec.flags & kRecBackscatter) victims.Prefetch(rec.hsrc);
+  __builtin_prefetch(&port_packets[rec.key], 1);
+  const int32_t dim = dim_of[rec.key];
+  if (current != nullptr && dim >= 0 &&
+      static_cast<size_t>(dim) < current->dims.size()) {
+    for (const DimAgg* a : {current->dims[0].get(),
+                            current->dims[static_cast<size_t>(dim)].get()}) {
+      if (a == nullptr) continue;
+      a->src.Prefetch(rec.hsrc);
+      a->dst.Prefetch(rec.hdst);
+    }
+  }
+}
+
+bool DarknetAnalyzer::State::Decode(const RawPacket& raw, int dlt,
+                                    InputStat& in, PacketRecord* rec) {
   ++in.packets;
   in.bytes += raw.len;
   DarknetAnomalies& an = report.anomalies;
@@ -353,16 +448,16 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
   switch (r) {
     case DecodeResult::kShortLink:
       ++an.short_link;
-      return;
+      return false;
     case DecodeResult::kNotIp:
       ++an.non_ip;
-      return;
+      return false;
     case DecodeResult::kShortIp:
       ++an.short_ip;
-      return;
+      return false;
     case DecodeResult::kShortL4:
       ++an.short_l4;
-      return;
+      return false;
     case DecodeResult::kFragment:
       ++an.fragments;
       break;
@@ -372,20 +467,56 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
     case DecodeResult::kOk:
       break;
   }
-  if (!prefixes.empty()) {
+  if (!prefixes128.empty()) {
     bool inside = false;
-    for (const IpRange& p : prefixes) {
-      if (InRange(p, d.dst)) {
+    for (const Prefix128& p : prefixes128) {
+      if (InPrefix(p, d.dst)) {
         inside = true;
         break;
       }
     }
     if (!inside) {
       ++an.outside_prefix;
-      return;
+      return false;
     }
   }
-  const int64_t ts = raw.ts_micros;
+  const bool fragment = r == DecodeResult::kFragment;
+  rec->ts = raw.ts_micros;
+  rec->len = raw.len;
+  rec->hsrc = SketchHash(d.src.data(), 16);
+  rec->hdst = SketchHash(d.dst.data(), 16);
+  rec->src = d.src;
+  rec->key = PortKey(d, fragment);
+  rec->dport = d.dport;
+  rec->l4 = d.l4;
+  // Classify.
+  uint8_t flags = 0;
+  if (!fragment && d.l4 == L4::kTcp) {
+    uint8_t f = d.tcp_flags;
+    if ((f & internal::kSyn) && !(f & internal::kAck)) {
+      flags = kRecSyn;
+      if (!d.v6 && d.seq == d.dst4) flags |= kRecMirai;
+    } else if ((f & internal::kSyn) && (f & internal::kAck)) {
+      flags = kRecSynAck | kRecBackscatter;
+    } else if (f & internal::kRst) {
+      flags = kRecRst | kRecBackscatter;
+    }
+  } else if (!fragment && d.l4 == L4::kIcmp) {
+    if (d.icmp_type == 3 || d.icmp_type == 11) {
+      flags = kRecIcmpErr | kRecBackscatter;
+    }
+  } else if (!fragment && d.l4 == L4::kIcmp6) {
+    if (d.icmp_type == 1 || d.icmp_type == 3) {
+      flags = kRecIcmpErr | kRecBackscatter;
+    }
+  }
+  rec->flags = flags;
+  return true;
+}
+
+void DarknetAnalyzer::State::Analyse(const PacketRecord& rec) {
+  DarknetAnomalies& an = report.anomalies;
+  const int64_t ts = rec.ts;
   if (!any_packet) {
     report.first = report.last = Timestamp{ts};
     any_packet = true;
@@ -396,8 +527,8 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
   if (ts < report.first.micros) report.first = Timestamp{ts};
   if (ts > report.last.micros) report.last = Timestamp{ts};
   ++report.packets;
-  report.bytes += raw.len;
-  switch (d.l4) {
+  report.bytes += rec.len;
+  switch (rec.l4) {
     case L4::kTcp:
       ++report.tcp;
       break;
@@ -412,31 +543,13 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
       ++report.other;
       break;
   }
-  const bool fragment = r == DecodeResult::kFragment;
-  const uint64_t hsrc = SketchHash(d.src.data(), 16);
-  const uint64_t hdst = SketchHash(d.dst.data(), 16);
-  source_filter.Prefetch(hsrc);  // used after the series work below
-  const uint32_t key = PortKey(d, fragment);
+  const uint64_t hsrc = rec.hsrc, hdst = rec.hdst;
+  const uint32_t key = rec.key;
   ++port_packets[key];
-
-  // Classify.
-  bool syn = false, mirai = false, backscatter = false;
-  bool synack = false, rst = false, icmp_err = false;
-  if (!fragment && d.l4 == L4::kTcp) {
-    uint8_t f = d.tcp_flags;
-    if ((f & internal::kSyn) && !(f & internal::kAck)) {
-      syn = true;
-      mirai = !d.v6 && d.seq == d.dst4;
-    } else if ((f & internal::kSyn) && (f & internal::kAck)) {
-      synack = backscatter = true;
-    } else if (f & internal::kRst) {
-      rst = backscatter = true;
-    }
-  } else if (!fragment && d.l4 == L4::kIcmp) {
-    icmp_err = backscatter = d.icmp_type == 3 || d.icmp_type == 11;
-  } else if (!fragment && d.l4 == L4::kIcmp6) {
-    icmp_err = backscatter = d.icmp_type == 1 || d.icmp_type == 3;
-  }
+  const bool syn = rec.flags & kRecSyn, mirai = rec.flags & kRecMirai,
+             backscatter = rec.flags & kRecBackscatter,
+             synack = rec.flags & kRecSynAck, rst = rec.flags & kRecRst,
+             icmp_err = rec.flags & kRecIcmpErr;
 
   // Series.
   const int64_t secs = FloorTo(ts, 1000000) / 1000000;
@@ -471,7 +584,7 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
   }
 
   const uint64_t src_bound = source_filter.AddHashAndEstimate(hsrc);
-  top_sources.OfferFiltered(d.src, hsrc, src_bound);
+  top_sources.OfferFiltered(rec.src, hsrc, src_bound);
   if (mirai) {
     ++report.mirai;
     mirai_sources.AddHash(hsrc);
@@ -479,7 +592,7 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
   if (syn) ++report.syn;
   if (backscatter) ++report.backscatter;
   // Sources the doorkeeper refuses cannot be in the tables (topk.h).
-  auto scan = syn ? scanners.OfferFiltered(d.src, hsrc, src_bound)
+  auto scan = syn ? scanners.OfferFiltered(rec.src, hsrc, src_bound)
                   : SpaceSaving::Offered{SpaceSaving::kNotAdmitted, false};
   if (scan.slot != SpaceSaving::kNotAdmitted) {
     const auto& o = scan;
@@ -492,22 +605,22 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
     s.first = std::min(s.first, ts);
     s.last = std::max(s.last, ts);
     s.dsts.AddHash(hdst);
-    s.ports.AddHash(SketchRehash(d.dport));
-    s.CountPort(d.dport);
+    s.ports.AddHash(SketchRehash(rec.dport));
+    s.CountPort(rec.dport);
     if (mirai) {
       ++s.mirai;
-      s.MiraiPortSeen(d.dport);
+      s.MiraiPortSeen(rec.dport);
     }
   }
   auto vict = backscatter
-                  ? victims.OfferFiltered(d.src, hsrc, src_bound)
+                  ? victims.OfferFiltered(rec.src, hsrc, src_bound)
                   : SpaceSaving::Offered{SpaceSaving::kNotAdmitted, false};
   if (vict.slot != SpaceSaving::kNotAdmitted) {
     const auto& o = vict;
     VictimInfo& v = victim_info[o.slot];
     if (o.fresh) {
       FinishAttack(v);  // the victim whose counter this was
-      v.ip = d.src;
+      v.ip = rec.src;
     } else if (v.active && ts - v.end > opt.attack_timeout_s * 1000000) {
       FinishAttack(v);
     }
@@ -526,7 +639,7 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
     v.dsts.AddHash(hdst);
   }
   if (opt.scanners != nullptr) {
-    int id = opt.scanners->LookupId(d.src);
+    int id = opt.scanners->LookupId(rec.src);
     if (id >= 0) {
       ++report.research_packets;
       ++research_packets[static_cast<size_t>(id)];
@@ -565,6 +678,9 @@ Result<std::unique_ptr<DarknetAnalyzer>> DarknetAnalyzer::Create(
           fmt::format("--prefix '{}' is not an IPv4 or IPv6 CIDR", p));
     }
     s.prefixes.push_back(*r);
+    s.prefixes128.push_back({LoadBe64(r->lo.data()), LoadBe64(r->lo.data() + 8),
+                             LoadBe64(r->hi.data()),
+                             LoadBe64(r->hi.data() + 8)});
     size_t slash = p.find('/');
     bool v4 = internal::IsV4Mapped(r->lo);
     int bits = v4 ? 32 : 128;
@@ -612,21 +728,26 @@ Status DarknetAnalyzer::AddCapture(
     s.report.inputs.push_back(std::move(in));
     return Status::Ok();
   }
-  RawPacket raw;
+  s.ring_dlt = dlt;
+  s.ring_input = &in;
+  uint64_t progress_at = 0x10000;
   while (true) {
-    PcapSource::Next n = (*src)->Read(&raw);
-    if (n == PcapSource::Next::kEnd) break;
+    int count = 0;
+    PcapSource::Next n = (*src)->Dispatch(1024, &State::OnPacket, &s, &count);
     if (n == PcapSource::Next::kError) {
       ++s.report.anomalies.truncated_files;
       in.problem = (*src)->error() + "; the rest of the file is skipped";
-      break;
     }
-    s.Packet(raw, dlt, in);
-    if ((in.packets & 0xffff) == 0 && on_progress) {
+    if (n != PcapSource::Next::kPacket) break;
+    if (in.packets >= progress_at && on_progress) {
+      progress_at = in.packets + 0x10000;
       on_progress((*src)->bytes_read());
     }
-    if (!s.sink_error.ok()) return s.sink_error;
+    if (!s.sink_error.ok()) break;
   }
+  s.DrainRing();
+  s.ring_input = nullptr;
+  if (!s.sink_error.ok()) return s.sink_error;
   if (on_progress) on_progress((*src)->bytes_read());
   s.report.inputs.push_back(std::move(in));
   return s.sink_error;

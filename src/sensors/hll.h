@@ -49,6 +49,11 @@ class HyperLogLog {
     if (rank > registers_[index]) registers_[index] = rank;
   }
   void Add(std::string_view item);
+  // Asks the CPU to fetch the register AddHash(hash) will touch (a hint, no
+  // effect on state).
+  void Prefetch(uint64_t hash) const {
+    __builtin_prefetch(&registers_[hash >> (64 - precision_)], 1);
+  }
 
   // The estimated number of distinct items added.
   double Estimate() const;

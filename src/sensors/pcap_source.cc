@@ -86,4 +86,41 @@ PcapSource::Next PcapSource::Read(RawPacket* packet) {
   return Next::kError;
 }
 
+namespace {
+
+struct DispatchArgs {
+  PcapSource::PacketFn fn;
+  void* user;
+  int count;
+};
+
+void OnPacket(u_char* user, const pcap_pkthdr* header, const u_char* data) {
+  auto* args = reinterpret_cast<DispatchArgs*>(user);
+  RawPacket packet;
+  packet.ts_micros =
+      static_cast<int64_t>(header->ts.tv_sec) * 1000000 + header->ts.tv_usec;
+  packet.caplen = header->caplen;
+  packet.len = header->len;
+  packet.data = data;
+  ++args->count;
+  args->fn(args->user, packet);
+}
+
+}  // namespace
+
+PcapSource::Next PcapSource::Dispatch(int max, PacketFn fn, void* user,
+                                      int* count) {
+  DispatchArgs args{fn, user, 0};
+  int rc = pcap_dispatch(static_cast<pcap_t*>(pcap_), max, OnPacket,
+                         reinterpret_cast<u_char*>(&args));
+  *count = args.count;
+  // A savefile: 0 at the end of the file, -1 on an error (the packets
+  // before it were handed over), otherwise the number read.
+  if (rc > 0) return Next::kPacket;
+  if (rc == 0 || rc == PCAP_ERROR_BREAK) return Next::kEnd;
+  error_ = cookie_->error.empty() ? pcap_geterr(static_cast<pcap_t*>(pcap_))
+                                  : cookie_->error;
+  return Next::kError;
+}
+
 }  // namespace ncert::sensors

@@ -46,6 +46,14 @@ class PcapSource {
   // link type in pcapng, a read error); error() says why.
   Next Read(RawPacket* packet);
 
+  // Reads up to `max` packets (> 0) and hands each to `fn(user, packet)`,
+  // the way tcpdump reads (pcap_dispatch: no per-packet call back into
+  // libpcap). `packet.data` is valid only during the call. `*count` gets
+  // the number of packets handed over; the result is kEnd at the end of
+  // the file (possibly with *count > 0), kError as for Read().
+  using PacketFn = void (*)(void* user, const RawPacket& packet);
+  Next Dispatch(int max, PacketFn fn, void* user, int* count);
+
   int link_type() const { return link_type_; }  // DLT_* of the first interface
   const std::string& name() const { return name_; }
   const std::string& error() const { return error_; }
