@@ -10,6 +10,7 @@
 #include "sensors/countmin.h"
 #include "sensors/darknet_decode.h"
 #include "sensors/hll.h"
+#include "sensors/hll_small.h"
 #include "sensors/pcap_source.h"
 #include "sensors/sketch_hash.h"
 #include "sensors/topk.h"
@@ -102,16 +103,19 @@ struct Bucket {
   uint64_t syn = 0, mirai = 0, backscatter = 0;
 };
 
-// Per tracked SYN source (a slot of the scanner table).
+// Per tracked SYN source (a slot of the scanner table). The table recycles
+// slots at a high rate (a source of a few SYNs takes over the least counted
+// one), so the distinct counters are SmallHll: Reset() clears them in O(1)
+// and a short-lived slot touches no dense registers (hll_small.h).
 struct SrcInfo {
-  HyperLogLog dsts{8};   // ±6.5 %
-  HyperLogLog ports{6};  // ±13 %
   uint64_t syns = 0, mirai = 0;
   int64_t first = 0, last = 0;
-  std::array<std::pair<uint16_t, uint32_t>, 8> top_ports{};
   uint8_t n_top = 0;
-  std::array<uint16_t, 8> mirai_ports{};
   uint8_t n_mirai_ports = 0;
+  std::array<uint16_t, 8> mirai_ports{};
+  std::array<std::pair<uint16_t, uint32_t>, 8> top_ports{};
+  SmallHll<6, 6> ports;  // ±13 %, as HyperLogLog(6)
+  SmallHll<8, 12> dsts;  // ±6.5 %, as HyperLogLog(8)
   void Reset() {
     dsts.Clear();
     ports.Clear();

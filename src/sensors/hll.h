@@ -57,6 +57,9 @@ class HyperLogLog {
 
   // The estimated number of distinct items added.
   double Estimate() const;
+  // The same estimator over 2^precision registers kept elsewhere (SmallHll,
+  // hll_small.h): equal registers give an equal estimate.
+  static double EstimateRegisters(const uint8_t* registers, int precision);
   // 1.04/√m: the relative standard error of Estimate().
   double RelativeStandardError() const;
 

@@ -12,6 +12,7 @@
 
 #include "sensors/countmin.h"
 #include "sensors/hll.h"
+#include "sensors/hll_small.h"
 #include "sensors/sketch_hash.h"
 #include "sensors/topk.h"
 
@@ -67,6 +68,75 @@ TEST(HyperLogLog, SmallCardinalitiesNearlyExact) {
     ASSERT_NEAR(h.Estimate(), n, std::max(1.0, 3 * 0.0081 * n)) << i;
   }
   EXPECT_EQ(HyperLogLog(14).Estimate(), 0.0);
+}
+
+// SmallHll holds exactly the registers of a HyperLogLog of the same
+// precision fed the same hashes: while sparse (repeats and rank increases
+// included), across the switch to dense, and after Clear().
+template <int P, int K>
+void CheckSmallHllMatches(uint64_t seed) {
+  SmallHll<P, K> small;
+  for (int round = 0; round < 3; ++round) {
+    HyperLogLog reference(P);
+    std::mt19937_64 rng(seed + round);
+    const int n = round == 1 ? K : 20 * K + 500;  // round 1 stays sparse
+    for (int i = 0; i < n; ++i) {
+      // Repeat earlier items a third of the time (HLL adds are idempotent).
+      uint64_t item = (i > 0 && rng() % 3 == 0) ? rng() % i : i;
+      uint64_t h = ItemHash(item, seed + round);
+      if (i % 7 == 3) h &= ~uint64_t{0} << (64 - P);  // rank 65 - P
+      small.AddHash(h);
+      reference.AddHash(h);
+      if (i % 50 == 0 || i + 1 == n) {
+        const auto regs = small.Registers();
+        for (size_t r = 0; r < regs.size(); ++r) {
+          ASSERT_LE(regs[r], 65 - P);
+        }
+        ASSERT_EQ(small.Estimate(), reference.Estimate())
+            << "P=" << P << " K=" << K << " round " << round << " i=" << i;
+      }
+    }
+    EXPECT_EQ(small.dense(), round != 1) << "round " << round;
+    small.Clear();
+    EXPECT_EQ(small.Estimate(), 0.0);
+    EXPECT_FALSE(small.dense());
+  }
+}
+
+TEST(SmallHll, SameRegistersAsHyperLogLogSparseAndDense) {
+  CheckSmallHllMatches<6, 6>(1);
+  CheckSmallHllMatches<8, 12>(2);
+  CheckSmallHllMatches<10, 1>(3);
+  CheckSmallHllMatches<4, 10>(4);
+}
+
+TEST(SmallHll, RegistersEqualReferenceRegisterByRegister) {
+  SmallHll<8, 12> small;
+  HyperLogLog reference(8);
+  std::vector<uint64_t> hashes;
+  for (uint64_t i = 0; i < 11; ++i) hashes.push_back(ItemHash(i, 77));
+  for (uint64_t h : hashes) {
+    small.AddHash(h);
+    reference.AddHash(h);
+  }
+  EXPECT_FALSE(small.dense());
+  // Registers() lays the sparse pairs out densely: each hash's register
+  // holds at least its rank, and as many registers are set as distinct
+  // indexes were hit.
+  const auto regs = small.Registers();
+  std::set<uint32_t> indexes;
+  for (uint64_t h : hashes) {
+    uint32_t index = static_cast<uint32_t>(h >> 56);
+    indexes.insert(index);
+    uint64_t w = h << 8;
+    int rank = w == 0 ? 57 : __builtin_clzll(w) + 1;
+    EXPECT_GE(regs[index], rank);
+  }
+  size_t set = 0;
+  for (uint8_t r : regs) set += r != 0;
+  EXPECT_EQ(set, indexes.size());
+  EXPECT_EQ(small.Estimate(), reference.Estimate());
+  EXPECT_NEAR(small.Estimate(), 11.0, 2.0);
 }
 
 TEST(HyperLogLog, MergeIsUnion) {
