@@ -138,7 +138,8 @@ class SpaceSaving {
   std::vector<Bucket> buckets_;
   std::vector<int32_t> free_buckets_;
   int32_t min_bucket_ = -1;
-  std::vector<uint32_t> index_;  // slot + 1, 0 = empty; size a power of 2
+  std::vector<uint32_t> index_;  // hash tag | slot + 1, 0 = empty (topk.cc);
+                                 // size a power of 2
 };
 
 }  // namespace ncert::sensors
