@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "sensors/countmin.h"
 #include "sensors/darknet_decode.h"
@@ -182,12 +186,116 @@ struct PacketRecord {
 constexpr uint8_t kRecSyn = 1, kRecMirai = 2, kRecBackscatter = 4,
                   kRecSynAck = 8, kRecRst = 16, kRecIcmpErr = 32;
 
-// Records wait this many packets between the read stage and the analysis
-// stage, so the cache lines the analysis will touch (count-min counters,
-// table index slots, series registers) are fetched meanwhile. A hint only:
-// every record is analysed in capture order, so results do not depend on
-// it.
-constexpr uint32_t kLookahead = 16;
+// What the read stage counts (order-free); added to the report when the
+// capture ends.
+struct DecodeCounts {
+  uint64_t packets = 0, bytes = 0;
+  uint64_t short_link = 0, non_ip = 0, short_ip = 0, short_l4 = 0;
+  uint64_t fragments = 0, other_l4 = 0, outside_prefix = 0;
+};
+
+// Records pass from the read stage to the analysis stage in batches
+// (56 KiB). Within a batch the analysis prefetches what record i + kAhead
+// will touch (count-min counters, table index cells, series registers)
+// while it analyses record i. Records are analysed in capture order, so
+// results depend on neither constant.
+constexpr int kBatch = 1024, kAhead = 8;
+struct RecordBatch {
+  std::array<PacketRecord, kBatch> recs;
+  int size = 0;
+  bool end = false;         // the read stage's last batch of this capture
+  uint64_t bytes_read = 0;  // of the file, when the batch was full
+};
+
+// The read stage: libpcap (pcap_dispatch) -> decode -> prefix check ->
+// hashes and class, once per packet. Touches only itself, the source and
+// the batch it fills, so it may run on its own thread.
+// Thread safety: one thread at a time.
+class ReadStage {
+ public:
+  ReadStage(const std::vector<Prefix128>& prefixes, int dlt)
+      : prefixes_(prefixes), dlt_(dlt) {}
+  // Fills `b` with up to kBatch records; b->end when the capture ended
+  // (next() says how: kEnd or kError).
+  void Fill(PcapSource& src, RecordBatch* b) {
+    b->size = 0;
+    b->end = false;
+    batch_ = b;
+    while (b->size < kBatch) {
+      int count = 0;
+      next_ =
+          src.Dispatch(kBatch - b->size, &ReadStage::OnPacket, this, &count);
+      if (next_ != PcapSource::Next::kPacket) {
+        b->end = true;
+        break;
+      }
+    }
+    b->bytes_read = src.bytes_read();
+  }
+  PcapSource::Next next() const { return next_; }
+  const DecodeCounts& counts() const { return counts_; }
+
+ private:
+  static void OnPacket(void* self, const RawPacket& raw) {
+    auto& r = *static_cast<ReadStage*>(self);
+    if (r.Decode(raw, &r.batch_->recs[static_cast<size_t>(r.batch_->size)])) {
+      ++r.batch_->size;
+    }
+  }
+  bool Decode(const RawPacket& raw, PacketRecord* rec);
+
+  const std::vector<Prefix128>& prefixes_;
+  const int dlt_;
+  DecodeCounts counts_;
+  RecordBatch* batch_ = nullptr;
+  PcapSource::Next next_ = PcapSource::Next::kPacket;
+};
+
+// Full batches from a reader thread to the analysing thread, and empty ones
+// back. Thread safety: every method may be called from any thread.
+class BatchQueue {
+ public:
+  explicit BatchQueue(const std::vector<RecordBatch*>& batches)
+      : free_(batches.begin(), batches.end()) {}
+  // An empty batch, waiting for one; nullptr once Stop() was called.
+  RecordBatch* TakeFree() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return stopped_ || !free_.empty(); });
+    if (stopped_) return nullptr;
+    RecordBatch* b = free_.front();
+    free_.pop_front();
+    return b;
+  }
+  void PutFree(RecordBatch* b) {
+    std::lock_guard lock(mu_);
+    free_.push_back(b);
+    cv_.notify_all();
+  }
+  void PutFull(RecordBatch* b) {
+    std::lock_guard lock(mu_);
+    full_.push_back(b);
+    cv_.notify_all();
+  }
+  // The oldest full batch, waiting for one.
+  RecordBatch* TakeFull() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !full_.empty(); });
+    RecordBatch* b = full_.front();
+    full_.pop_front();
+    return b;
+  }
+  void Stop() {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<RecordBatch*> free_, full_;
+  bool stopped_ = false;
+};
 
 struct VictimInfo {
   IpBytes ip{};
@@ -387,42 +495,36 @@ struct DarknetAnalyzer::State {
     attacks.push_back(std::move(a));
   }
 
-  // The read stage (decode, prefix, hashes, class; order-free counts)
-  // and the analysis stage (everything that depends on packet order).
-  bool Decode(const RawPacket& raw, int dlt, InputStat& in, PacketRecord* rec);
+  // The analysis stage: everything that depends on packet order.
   void Prefetch(const PacketRecord& rec) const;
   void Analyse(const PacketRecord& rec);
+  void AnalyseBatch(const RecordBatch& b) {
+    for (int i = 0; i < b.size; ++i) {
+      if (i + kAhead < b.size) {
+        Prefetch(b.recs[static_cast<size_t>(i + kAhead)]);
+      }
+      Analyse(b.recs[static_cast<size_t>(i)]);
+    }
+  }
+  void AddCounts(const DecodeCounts& c, InputStat& in) {
+    in.packets += c.packets;
+    in.bytes += c.bytes;
+    DarknetAnomalies& an = report.anomalies;
+    an.short_link += c.short_link;
+    an.non_ip += c.non_ip;
+    an.short_ip += c.short_ip;
+    an.short_l4 += c.short_l4;
+    an.fragments += c.fragments;
+    an.other_l4 += c.other_l4;
+    an.outside_prefix += c.outside_prefix;
+  }
+  // Reads `src` to its end (or to a sink error), on this thread or with a
+  // reader thread (opt.read_thread). Returns how the capture ended.
+  PcapSource::Next ReadCapture(PcapSource& src, int dlt, InputStat& in,
+                               const std::function<void(uint64_t)>& progress);
 
-  // kLookahead records between the two stages (AddCapture).
-  std::array<PacketRecord, kLookahead> ring;
-  uint32_t ring_head = 0, ring_size = 0;
-  int ring_dlt = 0;
-  InputStat* ring_input = nullptr;
-  static void OnPacket(void* self, const RawPacket& raw);
-  void DrainRing();
+  std::vector<std::unique_ptr<RecordBatch>> batches;  // made on first use
 };
-
-void DarknetAnalyzer::State::OnPacket(void* self, const RawPacket& raw) {
-  State& s = *static_cast<State*>(self);
-  PacketRecord& rec = s.ring[(s.ring_head + s.ring_size) % kLookahead];
-  if (!s.Decode(raw, s.ring_dlt, *s.ring_input, &rec)) return;
-  s.Prefetch(rec);
-  if (s.ring_size + 1 < kLookahead) {
-    ++s.ring_size;
-    return;
-  }
-  // Full: analyse the oldest; the new one takes its place at the tail.
-  s.Analyse(s.ring[s.ring_head]);
-  s.ring_head = (s.ring_head + 1) % kLookahead;
-}
-
-void DarknetAnalyzer::State::DrainRing() {
-  while (ring_size > 0) {
-    Analyse(ring[ring_head]);
-    ring_head = (ring_head + 1) % kLookahead;
-    --ring_size;
-  }
-}
 
 void DarknetAnalyzer::State::Prefetch(const PacketRecord& rec) const {
   source_filter.Prefetch(rec.hsrc);
@@ -442,13 +544,14 @@ void DarknetAnalyzer::State::Prefetch(const PacketRecord& rec) const {
   }
 }
 
-bool DarknetAnalyzer::State::Decode(const RawPacket& raw, int dlt,
-                                    InputStat& in, PacketRecord* rec) {
-  ++in.packets;
-  in.bytes += raw.len;
-  DarknetAnomalies& an = report.anomalies;
+namespace {
+
+bool ReadStage::Decode(const RawPacket& raw, PacketRecord* rec) {
+  ++counts_.packets;
+  counts_.bytes += raw.len;
+  DecodeCounts& an = counts_;
   Decoded d;
-  DecodeResult r = internal::Decode(dlt, raw.data, raw.caplen, &d);
+  DecodeResult r = internal::Decode(dlt_, raw.data, raw.caplen, &d);
   switch (r) {
     case DecodeResult::kShortLink:
       ++an.short_link;
@@ -471,9 +574,9 @@ bool DarknetAnalyzer::State::Decode(const RawPacket& raw, int dlt,
     case DecodeResult::kOk:
       break;
   }
-  if (!prefixes128.empty()) {
+  if (!prefixes_.empty()) {
     bool inside = false;
-    for (const Prefix128& p : prefixes128) {
+    for (const Prefix128& p : prefixes_) {
       if (InPrefix(p, d.dst)) {
         inside = true;
         break;
@@ -517,6 +620,8 @@ bool DarknetAnalyzer::State::Decode(const RawPacket& raw, int dlt,
   rec->flags = flags;
   return true;
 }
+
+}  // namespace
 
 void DarknetAnalyzer::State::Analyse(const PacketRecord& rec) {
   DarknetAnomalies& an = report.anomalies;
@@ -707,6 +812,60 @@ Result<std::unique_ptr<DarknetAnalyzer>> DarknetAnalyzer::Create(
       new DarknetAnalyzer(std::move(state)));
 }
 
+PcapSource::Next DarknetAnalyzer::State::ReadCapture(
+    PcapSource& src, int dlt, InputStat& in,
+    const std::function<void(uint64_t)>& progress) {
+  const size_t n_batches = opt.read_thread ? 4 : 1;
+  while (batches.size() < n_batches) {
+    batches.push_back(std::make_unique<RecordBatch>());
+  }
+  ReadStage reader(prefixes128, dlt);
+  uint64_t progress_at = 0x10000, analysed = 0;
+  auto after_batch = [&](const RecordBatch& b) {
+    analysed += static_cast<uint64_t>(b.size);
+    if (analysed >= progress_at && progress) {
+      progress_at = analysed + 0x10000;
+      progress(b.bytes_read);
+    }
+  };
+  if (!opt.read_thread) {
+    RecordBatch& b = *batches[0];
+    do {
+      reader.Fill(src, &b);
+      AnalyseBatch(b);
+      after_batch(b);
+    } while (!b.end && sink_error.ok());
+  } else {
+    // The reader thread fills batches while this one analyses them: the
+    // two share only the queue, and the reader owns `src` until joined.
+    std::vector<RecordBatch*> all;
+    for (auto& b : batches) all.push_back(b.get());
+    BatchQueue queue(all);
+    std::thread thread([&reader, &src, &queue] {
+      while (RecordBatch* b = queue.TakeFree()) {
+        reader.Fill(src, b);
+        queue.PutFull(b);
+        if (b->end) return;
+      }
+    });
+    while (true) {
+      RecordBatch* b = queue.TakeFull();
+      AnalyseBatch(*b);
+      after_batch(*b);
+      const bool end = b->end;
+      queue.PutFree(b);
+      if (end) break;
+      if (!sink_error.ok()) {  // stop reading: the reader ends at TakeFree
+        queue.Stop();
+        break;
+      }
+    }
+    thread.join();
+  }
+  AddCounts(reader.counts(), in);
+  return reader.next();
+}
+
 Status DarknetAnalyzer::AddCapture(
     const std::string& name, std::unique_ptr<SequentialFile> file,
     const std::function<void(uint64_t)>& on_progress) {
@@ -732,25 +891,10 @@ Status DarknetAnalyzer::AddCapture(
     s.report.inputs.push_back(std::move(in));
     return Status::Ok();
   }
-  s.ring_dlt = dlt;
-  s.ring_input = &in;
-  uint64_t progress_at = 0x10000;
-  while (true) {
-    int count = 0;
-    PcapSource::Next n = (*src)->Dispatch(1024, &State::OnPacket, &s, &count);
-    if (n == PcapSource::Next::kError) {
-      ++s.report.anomalies.truncated_files;
-      in.problem = (*src)->error() + "; the rest of the file is skipped";
-    }
-    if (n != PcapSource::Next::kPacket) break;
-    if (in.packets >= progress_at && on_progress) {
-      progress_at = in.packets + 0x10000;
-      on_progress((*src)->bytes_read());
-    }
-    if (!s.sink_error.ok()) break;
+  if (s.ReadCapture(**src, dlt, in, on_progress) == PcapSource::Next::kError) {
+    ++s.report.anomalies.truncated_files;
+    in.problem = (*src)->error() + "; the rest of the file is skipped";
   }
-  s.DrainRing();
-  s.ring_input = nullptr;
   if (!s.sink_error.ok()) return s.sink_error;
   if (on_progress) on_progress((*src)->bytes_read());
   s.report.inputs.push_back(std::move(in));

@@ -449,14 +449,47 @@ TEST_F(DarknetTest, ReadAheadKeepsCaptureOrderToTheLastPacket) {
                        Ip4(203, 0, 113, i % 256), 23, 1);
     AppendPcapRecord(&f, at, BuildEthernetFrame(p));
   }
-  DarknetReport r = Run({{"order.pcap", f}});
-  EXPECT_EQ(r.packets, static_cast<uint64_t>(kN));
-  EXPECT_EQ(r.syn, static_cast<uint64_t>(kN));
-  EXPECT_EQ(out_of_order, 6u);  // 999, 1999, 2999, 3999, 4000, 4999
-  EXPECT_EQ(r.anomalies.out_of_order, out_of_order);
-  EXPECT_EQ(r.anomalies.late_for_series, 1u);
-  EXPECT_EQ(sink_.Get("packets", "", Resolution::k5m), per_bucket);
-  EXPECT_EQ(r.last.micros, kT0 + int64_t{kN - 2} * 1000000);  // 4999: -5 s
+  for (bool read_thread : {false, true}) {
+    SCOPED_TRACE(read_thread ? "reader thread" : "one thread");
+    sink_ = MemorySink();
+    DarknetOptions opt;
+    opt.read_thread = read_thread;
+    DarknetReport r = Run({{"order.pcap", f}}, opt);
+    EXPECT_EQ(r.packets, static_cast<uint64_t>(kN));
+    EXPECT_EQ(r.syn, static_cast<uint64_t>(kN));
+    EXPECT_EQ(out_of_order, 6u);  // 999, 1999, 2999, 3999, 4000, 4999
+    EXPECT_EQ(r.anomalies.out_of_order, out_of_order);
+    EXPECT_EQ(r.anomalies.late_for_series, 1u);
+    EXPECT_EQ(sink_.Get("packets", "", Resolution::k5m), per_bucket);
+    EXPECT_EQ(r.last.micros, kT0 + int64_t{kN - 2} * 1000000);  // 4999: -5 s
+  }
+}
+
+// The reader thread gives the same report and series as one thread, on
+// the known-answer capture and on real captures.
+TEST_F(DarknetTest, ReaderThreadGivesTheSameReportAndSeries) {
+  uint64_t total = 0;
+  std::string known = KnownAnswerCapture(&total);
+  for (const std::string& real :
+       {std::string("../shared/data/pcap/zeek/nmap-vsn.pcap"), std::string()}) {
+    std::string json[2];
+    std::map<double, double> series_sum[2];
+    for (bool read_thread : {false, true}) {
+      sink_ = MemorySink();
+      DarknetOptions opt;
+      if (real.empty()) opt.prefixes = {"203.0.113.0/24"};
+      opt.read_thread = read_thread;
+      DarknetReport r =
+          real.empty() ? Run({{"known.pcap", known}}, opt) : RunReal(real, opt);
+      EXPECT_GT(r.packets, 0u);
+      json[read_thread] = DarknetReportJson(r);
+      series_sum[read_thread][0] = sink_.Sum("packets", "", Resolution::k5m);
+      series_sum[read_thread][1] =
+          sink_.Sum("unique_sources", "", Resolution::k1h);
+    }
+    EXPECT_EQ(json[0], json[1]) << real;
+    EXPECT_EQ(series_sum[0], series_sum[1]) << real;
+  }
 }
 
 // A sink that fails from the first bucket on: AddCapture stops and returns
@@ -499,19 +532,24 @@ TEST(DarknetAnalyzer, SinkErrorStopsTheCaptureAndProgressReachesTheEnd) {
     EXPECT_EQ(r->packets, static_cast<uint64_t>(kN));
   }
   // 7,000 s of packets: buckets close while the file is read.
-  FailingSink failing;
-  auto analyzer = DarknetAnalyzer::Create({}, &failing);
-  ASSERT_TRUE(analyzer.ok());
-  auto file = env->OpenSequential("p.pcap");
-  ASSERT_TRUE(file.ok());
-  Status s = (*analyzer)->AddCapture("p.pcap", std::move(*file));
-  EXPECT_FALSE(s.ok());
-  EXPECT_THAT(s.message(), ::testing::HasSubstr("series store is full"));
-  // The bucket that failed was the last one written, also by Finish().
-  const int calls = failing.calls;
-  EXPECT_GT(calls, 0);
-  EXPECT_FALSE((*analyzer)->Finish().ok());
-  EXPECT_EQ(failing.calls, calls);
+  for (bool read_thread : {false, true}) {
+    SCOPED_TRACE(read_thread ? "reader thread" : "one thread");
+    FailingSink failing;
+    DarknetOptions opt;
+    opt.read_thread = read_thread;
+    auto analyzer = DarknetAnalyzer::Create(opt, &failing);
+    ASSERT_TRUE(analyzer.ok());
+    auto file = env->OpenSequential("p.pcap");
+    ASSERT_TRUE(file.ok());
+    Status s = (*analyzer)->AddCapture("p.pcap", std::move(*file));
+    EXPECT_FALSE(s.ok());
+    EXPECT_THAT(s.message(), ::testing::HasSubstr("series store is full"));
+    // The bucket that failed was the last one written, also by Finish().
+    const int calls = failing.calls;
+    EXPECT_GT(calls, 0);
+    EXPECT_FALSE((*analyzer)->Finish().ok());
+    EXPECT_EQ(failing.calls, calls);
+  }
 }
 
 TEST(DarknetEnrich, CidrsWarninglistsAndGeoIp) {

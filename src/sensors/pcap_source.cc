@@ -1,6 +1,7 @@
 #include "sensors/pcap_source.h"
 
 #include <pcap/pcap.h>
+#include <stdio_ext.h>
 
 #include <cstdio>
 #include <cstring>
@@ -44,6 +45,10 @@ Result<std::unique_ptr<PcapSource>> PcapSource::Open(
     return Status::Internal(src->name_ + ": fopencookie failed");
   }
   std::setvbuf(stream, nullptr, _IOFBF, 1 << 20);
+  // One thread at a time reads a PcapSource (it may be a reader thread,
+  // darknet.cc), so stdio's per-call lock (two per packet in libpcap's
+  // freads once the process has threads) is not needed.
+  __fsetlocking(stream, FSETLOCKING_BYCALLER);
   char errbuf[PCAP_ERRBUF_SIZE] = {0};
   pcap_t* p = pcap_fopen_offline_with_tstamp_precision(
       stream, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
