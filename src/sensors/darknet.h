@@ -9,7 +9,9 @@
 // number of per-port series, the lateness window), never by the input size.
 //
 // Thread safety: a DarknetAnalyzer is used by one thread; the report is a
-// value.
+// value. With `read_thread`, AddCapture runs a reader thread of its own for
+// the capture's duration (joined before it returns); the sink and the
+// progress callback are only ever called from the caller's thread.
 #ifndef NCERT_SENSORS_DARKNET_H_
 #define NCERT_SENSORS_DARKNET_H_
 

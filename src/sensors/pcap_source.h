@@ -9,7 +9,8 @@
 // interfaces have different link types stops at the first packet of the
 // second link type with libpcap's message ("an interface has a type ...").
 //
-// Thread safety: one thread.
+// Thread safety: one thread at a time (it may be handed to another thread
+// between calls, as the darknet reader thread does).
 #ifndef NCERT_SENSORS_PCAP_SOURCE_H_
 #define NCERT_SENSORS_PCAP_SOURCE_H_
 
