@@ -1,8 +1,8 @@
 // Fuzz target for the darknet analysis: the input is a capture (pcap or
 // pcapng) read through libpcap and decoded by sensors/darknet_decode.cc, with
-// the first byte also choosing a few options. Invariants: no crash, no
-// unbounded memory, the report's counts add up (packets never exceed the
-// packets read) and render as text and JSON.
+// the first byte also choosing a few options (the reader thread too).
+// Invariants: no crash, no unbounded memory, the report's counts add up
+// (packets never exceed the packets read) and render as text and JSON.
 
 #include <cstdint>
 #include <cstdlib>
@@ -37,6 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   opt.attack_min_seconds = 0;
   opt.lateness_s = size > 0 ? data[0] : 0;
   if (size > 0 && (data[0] & 1)) opt.prefixes = {"0.0.0.0/1", "::/0"};
+  opt.read_thread = size > 0 && (data[0] & 2);  // both read paths
   NullSink sink;
   auto analyzer = ncert::sensors::DarknetAnalyzer::Create(opt, &sink);
   if (!analyzer.ok()) std::abort();

@@ -44,6 +44,19 @@ Result<CountMinSketch> CountMinSketch::CreateWithSize(uint32_t width,
 uint64_t CountMinSketch::AddHashAndEstimate(uint64_t hash) {
   ++total_;
   const uint64_t h2 = SketchRehash(hash) | 1;
+  if (depth_ == 2) {  // the darknet's doorkeeper: the same, unrolled
+    uint64_t* a = &counters_[Column(hash)];
+    uint64_t* b = &counters_[width_ + Column(hash + h2)];
+    const uint64_t target = std::min(*a, *b) + 1;
+    if (!conservative_) {
+      ++*a;
+      ++*b;
+    } else {
+      *a = std::max(*a, target);
+      *b = std::max(*b, target);
+    }
+    return target;
+  }
   uint64_t* cell[32];  // depth is at most ceil(ln(1/δ)) rows; see Create
   const uint32_t depth = depth_ < 32 ? depth_ : 32;
   uint64_t best = UINT64_MAX;

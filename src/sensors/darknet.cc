@@ -4,11 +4,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "sensors/countmin.h"
 #include "sensors/darknet_decode.h"
 #include "sensors/hll.h"
+#include "sensors/hll_small.h"
 #include "sensors/pcap_source.h"
 #include "sensors/sketch_hash.h"
 #include "sensors/topk.h"
@@ -101,16 +107,19 @@ struct Bucket {
   uint64_t syn = 0, mirai = 0, backscatter = 0;
 };
 
-// Per tracked SYN source (a slot of the scanner table).
+// Per tracked SYN source (a slot of the scanner table). The table recycles
+// slots at a high rate (a source of a few SYNs takes over the least counted
+// one), so the distinct counters are SmallHll: Reset() clears them in O(1)
+// and a short-lived slot touches no dense registers (hll_small.h).
 struct SrcInfo {
-  HyperLogLog dsts{8};   // ±6.5 %
-  HyperLogLog ports{6};  // ±13 %
   uint64_t syns = 0, mirai = 0;
   int64_t first = 0, last = 0;
-  std::array<std::pair<uint16_t, uint32_t>, 8> top_ports{};
   uint8_t n_top = 0;
-  std::array<uint16_t, 8> mirai_ports{};
   uint8_t n_mirai_ports = 0;
+  std::array<uint16_t, 8> mirai_ports{};
+  std::array<std::pair<uint16_t, uint32_t>, 8> top_ports{};
+  SmallHll<6, 6> ports;  // ±13 %, as HyperLogLog(6)
+  SmallHll<8, 12> dsts;  // ±6.5 %, as HyperLogLog(8)
   void Reset() {
     dsts.Clear();
     ports.Clear();
@@ -143,6 +152,151 @@ struct SrcInfo {
   }
 };
 
+// A --prefix range as two big-endian 64-bit halves: the same order as
+// IpBytes' lexicographic one (InRange), without a call to memcmp.
+struct Prefix128 {
+  uint64_t lo_hi, lo_lo, hi_hi, hi_lo;
+};
+
+inline uint64_t LoadBe64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return __builtin_bswap64(v);
+}
+
+inline bool InPrefix(const Prefix128& r, const IpBytes& ip) {
+  const uint64_t h = LoadBe64(ip.data()), l = LoadBe64(ip.data() + 8);
+  const bool above_lo = h > r.lo_hi || (h == r.lo_hi && l >= r.lo_lo);
+  const bool below_hi = h < r.hi_hi || (h == r.hi_hi && l <= r.hi_lo);
+  return above_lo && below_hi;
+}
+
+// One packet as the analysis stage reads it: decoded, checked against the
+// prefixes, hashed and classified once by the read stage (PacketRing).
+struct PacketRecord {
+  int64_t ts = 0;  // micros
+  uint64_t hsrc = 0, hdst = 0;
+  IpBytes src{};
+  uint32_t len = 0;
+  uint32_t key = 0;  // PortKey
+  uint16_t dport = 0;
+  L4 l4 = L4::kOther;
+  uint8_t flags = 0;  // kRec*
+};
+constexpr uint8_t kRecSyn = 1, kRecMirai = 2, kRecBackscatter = 4,
+                  kRecSynAck = 8, kRecRst = 16, kRecIcmpErr = 32;
+
+// What the read stage counts (order-free); added to the report when the
+// capture ends.
+struct DecodeCounts {
+  uint64_t packets = 0, bytes = 0;
+  uint64_t short_link = 0, non_ip = 0, short_ip = 0, short_l4 = 0;
+  uint64_t fragments = 0, other_l4 = 0, outside_prefix = 0;
+};
+
+// Records pass from the read stage to the analysis stage in batches
+// (56 KiB). Within a batch the analysis prefetches what record i + kAhead
+// will touch (count-min counters, table index cells, series registers)
+// while it analyses record i. Records are analysed in capture order, so
+// results depend on neither constant.
+constexpr int kBatch = 1024, kAhead = 8;
+struct RecordBatch {
+  std::array<PacketRecord, kBatch> recs;
+  int size = 0;
+  bool end = false;         // the read stage's last batch of this capture
+  uint64_t bytes_read = 0;  // of the file, when the batch was full
+};
+
+// The read stage: libpcap (pcap_dispatch) -> decode -> prefix check ->
+// hashes and class, once per packet. Touches only itself, the source and
+// the batch it fills, so it may run on its own thread.
+// Thread safety: one thread at a time.
+class ReadStage {
+ public:
+  ReadStage(const std::vector<Prefix128>& prefixes, int dlt)
+      : prefixes_(prefixes), dlt_(dlt) {}
+  // Fills `b` with up to kBatch records; b->end when the capture ended
+  // (next() says how: kEnd or kError).
+  void Fill(PcapSource& src, RecordBatch* b) {
+    b->size = 0;
+    b->end = false;
+    batch_ = b;
+    while (b->size < kBatch) {
+      int count = 0;
+      next_ =
+          src.Dispatch(kBatch - b->size, &ReadStage::OnPacket, this, &count);
+      if (next_ != PcapSource::Next::kPacket) {
+        b->end = true;
+        break;
+      }
+    }
+    b->bytes_read = src.bytes_read();
+  }
+  PcapSource::Next next() const { return next_; }
+  const DecodeCounts& counts() const { return counts_; }
+
+ private:
+  static void OnPacket(void* self, const RawPacket& raw) {
+    auto& r = *static_cast<ReadStage*>(self);
+    if (r.Decode(raw, &r.batch_->recs[static_cast<size_t>(r.batch_->size)])) {
+      ++r.batch_->size;
+    }
+  }
+  bool Decode(const RawPacket& raw, PacketRecord* rec);
+
+  const std::vector<Prefix128>& prefixes_;
+  const int dlt_;
+  DecodeCounts counts_;
+  RecordBatch* batch_ = nullptr;
+  PcapSource::Next next_ = PcapSource::Next::kPacket;
+};
+
+// Full batches from a reader thread to the analysing thread, and empty ones
+// back. Thread safety: every method may be called from any thread.
+class BatchQueue {
+ public:
+  explicit BatchQueue(const std::vector<RecordBatch*>& batches)
+      : free_(batches.begin(), batches.end()) {}
+  // An empty batch, waiting for one; nullptr once Stop() was called.
+  RecordBatch* TakeFree() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return stopped_ || !free_.empty(); });
+    if (stopped_) return nullptr;
+    RecordBatch* b = free_.front();
+    free_.pop_front();
+    return b;
+  }
+  void PutFree(RecordBatch* b) {
+    std::lock_guard lock(mu_);
+    free_.push_back(b);
+    cv_.notify_all();
+  }
+  void PutFull(RecordBatch* b) {
+    std::lock_guard lock(mu_);
+    full_.push_back(b);
+    cv_.notify_all();
+  }
+  // The oldest full batch, waiting for one.
+  RecordBatch* TakeFull() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !full_.empty(); });
+    RecordBatch* b = full_.front();
+    full_.pop_front();
+    return b;
+  }
+  void Stop() {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<RecordBatch*> free_, full_;
+  bool stopped_ = false;
+};
+
 struct VictimInfo {
   IpBytes ip{};
   bool active = false;
@@ -157,6 +311,7 @@ struct DarknetAnalyzer::State {
   DarknetOptions opt;
   SeriesSink* sink = nullptr;
   std::vector<IpRange> prefixes;
+  std::vector<Prefix128> prefixes128;  // the same, for the packet path
   double monitored_v4 = 0, monitored_v6 = 0;
 
   DarknetReport report;  // counters filled as we go
@@ -340,29 +495,76 @@ struct DarknetAnalyzer::State {
     attacks.push_back(std::move(a));
   }
 
-  void Packet(const RawPacket& raw, int dlt, InputStat& in);
+  // The analysis stage: everything that depends on packet order.
+  void Prefetch(const PacketRecord& rec) const;
+  void Analyse(const PacketRecord& rec);
+  void AnalyseBatch(const RecordBatch& b) {
+    for (int i = 0; i < b.size; ++i) {
+      if (i + kAhead < b.size) {
+        Prefetch(b.recs[static_cast<size_t>(i + kAhead)]);
+      }
+      Analyse(b.recs[static_cast<size_t>(i)]);
+    }
+  }
+  void AddCounts(const DecodeCounts& c, InputStat& in) {
+    in.packets += c.packets;
+    in.bytes += c.bytes;
+    DarknetAnomalies& an = report.anomalies;
+    an.short_link += c.short_link;
+    an.non_ip += c.non_ip;
+    an.short_ip += c.short_ip;
+    an.short_l4 += c.short_l4;
+    an.fragments += c.fragments;
+    an.other_l4 += c.other_l4;
+    an.outside_prefix += c.outside_prefix;
+  }
+  // Reads `src` to its end (or to a sink error), on this thread or with a
+  // reader thread (opt.read_thread). Returns how the capture ended.
+  PcapSource::Next ReadCapture(PcapSource& src, int dlt, InputStat& in,
+                               const std::function<void(uint64_t)>& progress);
+
+  std::vector<std::unique_ptr<RecordBatch>> batches;  // made on first use
 };
 
-void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
-                                    InputStat& in) {
-  ++in.packets;
-  in.bytes += raw.len;
-  DarknetAnomalies& an = report.anomalies;
+void DarknetAnalyzer::State::Prefetch(const PacketRecord& rec) const {
+  source_filter.Prefetch(rec.hsrc);
+  top_sources.Prefetch(rec.hsrc);
+  if (rec.flags & kRecSyn) scanners.Prefetch(rec.hsrc);
+  if (rec.flags & kRecBackscatter) victims.Prefetch(rec.hsrc);
+  __builtin_prefetch(&port_packets[rec.key], 1);
+  const int32_t dim = dim_of[rec.key];
+  if (current != nullptr && dim >= 0 &&
+      static_cast<size_t>(dim) < current->dims.size()) {
+    for (const DimAgg* a : {current->dims[0].get(),
+                            current->dims[static_cast<size_t>(dim)].get()}) {
+      if (a == nullptr) continue;
+      a->src.Prefetch(rec.hsrc);
+      a->dst.Prefetch(rec.hdst);
+    }
+  }
+}
+
+namespace {
+
+bool ReadStage::Decode(const RawPacket& raw, PacketRecord* rec) {
+  ++counts_.packets;
+  counts_.bytes += raw.len;
+  DecodeCounts& an = counts_;
   Decoded d;
-  DecodeResult r = internal::Decode(dlt, raw.data, raw.caplen, &d);
+  DecodeResult r = internal::Decode(dlt_, raw.data, raw.caplen, &d);
   switch (r) {
     case DecodeResult::kShortLink:
       ++an.short_link;
-      return;
+      return false;
     case DecodeResult::kNotIp:
       ++an.non_ip;
-      return;
+      return false;
     case DecodeResult::kShortIp:
       ++an.short_ip;
-      return;
+      return false;
     case DecodeResult::kShortL4:
       ++an.short_l4;
-      return;
+      return false;
     case DecodeResult::kFragment:
       ++an.fragments;
       break;
@@ -372,20 +574,58 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
     case DecodeResult::kOk:
       break;
   }
-  if (!prefixes.empty()) {
+  if (!prefixes_.empty()) {
     bool inside = false;
-    for (const IpRange& p : prefixes) {
-      if (InRange(p, d.dst)) {
+    for (const Prefix128& p : prefixes_) {
+      if (InPrefix(p, d.dst)) {
         inside = true;
         break;
       }
     }
     if (!inside) {
       ++an.outside_prefix;
-      return;
+      return false;
     }
   }
-  const int64_t ts = raw.ts_micros;
+  const bool fragment = r == DecodeResult::kFragment;
+  rec->ts = raw.ts_micros;
+  rec->len = raw.len;
+  rec->hsrc = SketchHash(d.src.data(), 16);
+  rec->hdst = SketchHash(d.dst.data(), 16);
+  rec->src = d.src;
+  rec->key = PortKey(d, fragment);
+  rec->dport = d.dport;
+  rec->l4 = d.l4;
+  // Classify.
+  uint8_t flags = 0;
+  if (!fragment && d.l4 == L4::kTcp) {
+    uint8_t f = d.tcp_flags;
+    if ((f & internal::kSyn) && !(f & internal::kAck)) {
+      flags = kRecSyn;
+      if (!d.v6 && d.seq == d.dst4) flags |= kRecMirai;
+    } else if ((f & internal::kSyn) && (f & internal::kAck)) {
+      flags = kRecSynAck | kRecBackscatter;
+    } else if (f & internal::kRst) {
+      flags = kRecRst | kRecBackscatter;
+    }
+  } else if (!fragment && d.l4 == L4::kIcmp) {
+    if (d.icmp_type == 3 || d.icmp_type == 11) {
+      flags = kRecIcmpErr | kRecBackscatter;
+    }
+  } else if (!fragment && d.l4 == L4::kIcmp6) {
+    if (d.icmp_type == 1 || d.icmp_type == 3) {
+      flags = kRecIcmpErr | kRecBackscatter;
+    }
+  }
+  rec->flags = flags;
+  return true;
+}
+
+}  // namespace
+
+void DarknetAnalyzer::State::Analyse(const PacketRecord& rec) {
+  DarknetAnomalies& an = report.anomalies;
+  const int64_t ts = rec.ts;
   if (!any_packet) {
     report.first = report.last = Timestamp{ts};
     any_packet = true;
@@ -396,8 +636,8 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
   if (ts < report.first.micros) report.first = Timestamp{ts};
   if (ts > report.last.micros) report.last = Timestamp{ts};
   ++report.packets;
-  report.bytes += raw.len;
-  switch (d.l4) {
+  report.bytes += rec.len;
+  switch (rec.l4) {
     case L4::kTcp:
       ++report.tcp;
       break;
@@ -412,31 +652,13 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
       ++report.other;
       break;
   }
-  const bool fragment = r == DecodeResult::kFragment;
-  const uint64_t hsrc = SketchHash(d.src.data(), 16);
-  const uint64_t hdst = SketchHash(d.dst.data(), 16);
-  source_filter.Prefetch(hsrc);  // used after the series work below
-  const uint32_t key = PortKey(d, fragment);
+  const uint64_t hsrc = rec.hsrc, hdst = rec.hdst;
+  const uint32_t key = rec.key;
   ++port_packets[key];
-
-  // Classify.
-  bool syn = false, mirai = false, backscatter = false;
-  bool synack = false, rst = false, icmp_err = false;
-  if (!fragment && d.l4 == L4::kTcp) {
-    uint8_t f = d.tcp_flags;
-    if ((f & internal::kSyn) && !(f & internal::kAck)) {
-      syn = true;
-      mirai = !d.v6 && d.seq == d.dst4;
-    } else if ((f & internal::kSyn) && (f & internal::kAck)) {
-      synack = backscatter = true;
-    } else if (f & internal::kRst) {
-      rst = backscatter = true;
-    }
-  } else if (!fragment && d.l4 == L4::kIcmp) {
-    icmp_err = backscatter = d.icmp_type == 3 || d.icmp_type == 11;
-  } else if (!fragment && d.l4 == L4::kIcmp6) {
-    icmp_err = backscatter = d.icmp_type == 1 || d.icmp_type == 3;
-  }
+  const bool syn = rec.flags & kRecSyn, mirai = rec.flags & kRecMirai,
+             backscatter = rec.flags & kRecBackscatter,
+             synack = rec.flags & kRecSynAck, rst = rec.flags & kRecRst,
+             icmp_err = rec.flags & kRecIcmpErr;
 
   // Series.
   const int64_t secs = FloorTo(ts, 1000000) / 1000000;
@@ -471,7 +693,7 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
   }
 
   const uint64_t src_bound = source_filter.AddHashAndEstimate(hsrc);
-  top_sources.OfferFiltered(d.src, hsrc, src_bound);
+  top_sources.OfferFiltered(rec.src, hsrc, src_bound);
   if (mirai) {
     ++report.mirai;
     mirai_sources.AddHash(hsrc);
@@ -479,7 +701,7 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
   if (syn) ++report.syn;
   if (backscatter) ++report.backscatter;
   // Sources the doorkeeper refuses cannot be in the tables (topk.h).
-  auto scan = syn ? scanners.OfferFiltered(d.src, hsrc, src_bound)
+  auto scan = syn ? scanners.OfferFiltered(rec.src, hsrc, src_bound)
                   : SpaceSaving::Offered{SpaceSaving::kNotAdmitted, false};
   if (scan.slot != SpaceSaving::kNotAdmitted) {
     const auto& o = scan;
@@ -492,22 +714,22 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
     s.first = std::min(s.first, ts);
     s.last = std::max(s.last, ts);
     s.dsts.AddHash(hdst);
-    s.ports.AddHash(SketchRehash(d.dport));
-    s.CountPort(d.dport);
+    s.ports.AddHash(SketchRehash(rec.dport));
+    s.CountPort(rec.dport);
     if (mirai) {
       ++s.mirai;
-      s.MiraiPortSeen(d.dport);
+      s.MiraiPortSeen(rec.dport);
     }
   }
   auto vict = backscatter
-                  ? victims.OfferFiltered(d.src, hsrc, src_bound)
+                  ? victims.OfferFiltered(rec.src, hsrc, src_bound)
                   : SpaceSaving::Offered{SpaceSaving::kNotAdmitted, false};
   if (vict.slot != SpaceSaving::kNotAdmitted) {
     const auto& o = vict;
     VictimInfo& v = victim_info[o.slot];
     if (o.fresh) {
       FinishAttack(v);  // the victim whose counter this was
-      v.ip = d.src;
+      v.ip = rec.src;
     } else if (v.active && ts - v.end > opt.attack_timeout_s * 1000000) {
       FinishAttack(v);
     }
@@ -526,7 +748,7 @@ void DarknetAnalyzer::State::Packet(const RawPacket& raw, int dlt,
     v.dsts.AddHash(hdst);
   }
   if (opt.scanners != nullptr) {
-    int id = opt.scanners->LookupId(d.src);
+    int id = opt.scanners->LookupId(rec.src);
     if (id >= 0) {
       ++report.research_packets;
       ++research_packets[static_cast<size_t>(id)];
@@ -565,6 +787,9 @@ Result<std::unique_ptr<DarknetAnalyzer>> DarknetAnalyzer::Create(
           fmt::format("--prefix '{}' is not an IPv4 or IPv6 CIDR", p));
     }
     s.prefixes.push_back(*r);
+    s.prefixes128.push_back({LoadBe64(r->lo.data()), LoadBe64(r->lo.data() + 8),
+                             LoadBe64(r->hi.data()),
+                             LoadBe64(r->hi.data() + 8)});
     size_t slash = p.find('/');
     bool v4 = internal::IsV4Mapped(r->lo);
     int bits = v4 ? 32 : 128;
@@ -585,6 +810,60 @@ Result<std::unique_ptr<DarknetAnalyzer>> DarknetAnalyzer::Create(
   s.report.prefixes = options.prefixes;
   return std::unique_ptr<DarknetAnalyzer>(
       new DarknetAnalyzer(std::move(state)));
+}
+
+PcapSource::Next DarknetAnalyzer::State::ReadCapture(
+    PcapSource& src, int dlt, InputStat& in,
+    const std::function<void(uint64_t)>& progress) {
+  const size_t n_batches = opt.read_thread ? 4 : 1;
+  while (batches.size() < n_batches) {
+    batches.push_back(std::make_unique<RecordBatch>());
+  }
+  ReadStage reader(prefixes128, dlt);
+  uint64_t progress_at = 0x10000, analysed = 0;
+  auto after_batch = [&](const RecordBatch& b) {
+    analysed += static_cast<uint64_t>(b.size);
+    if (analysed >= progress_at && progress) {
+      progress_at = analysed + 0x10000;
+      progress(b.bytes_read);
+    }
+  };
+  if (!opt.read_thread) {
+    RecordBatch& b = *batches[0];
+    do {
+      reader.Fill(src, &b);
+      AnalyseBatch(b);
+      after_batch(b);
+    } while (!b.end && sink_error.ok());
+  } else {
+    // The reader thread fills batches while this one analyses them: the
+    // two share only the queue, and the reader owns `src` until joined.
+    std::vector<RecordBatch*> all;
+    for (auto& b : batches) all.push_back(b.get());
+    BatchQueue queue(all);
+    std::thread thread([&reader, &src, &queue] {
+      while (RecordBatch* b = queue.TakeFree()) {
+        reader.Fill(src, b);
+        queue.PutFull(b);
+        if (b->end) return;
+      }
+    });
+    while (true) {
+      RecordBatch* b = queue.TakeFull();
+      AnalyseBatch(*b);
+      after_batch(*b);
+      const bool end = b->end;
+      queue.PutFree(b);
+      if (end) break;
+      if (!sink_error.ok()) {  // stop reading: the reader ends at TakeFree
+        queue.Stop();
+        break;
+      }
+    }
+    thread.join();
+  }
+  AddCounts(reader.counts(), in);
+  return reader.next();
 }
 
 Status DarknetAnalyzer::AddCapture(
@@ -612,21 +891,11 @@ Status DarknetAnalyzer::AddCapture(
     s.report.inputs.push_back(std::move(in));
     return Status::Ok();
   }
-  RawPacket raw;
-  while (true) {
-    PcapSource::Next n = (*src)->Read(&raw);
-    if (n == PcapSource::Next::kEnd) break;
-    if (n == PcapSource::Next::kError) {
-      ++s.report.anomalies.truncated_files;
-      in.problem = (*src)->error() + "; the rest of the file is skipped";
-      break;
-    }
-    s.Packet(raw, dlt, in);
-    if ((in.packets & 0xffff) == 0 && on_progress) {
-      on_progress((*src)->bytes_read());
-    }
-    if (!s.sink_error.ok()) return s.sink_error;
+  if (s.ReadCapture(**src, dlt, in, on_progress) == PcapSource::Next::kError) {
+    ++s.report.anomalies.truncated_files;
+    in.problem = (*src)->error() + "; the rest of the file is skipped";
   }
+  if (!s.sink_error.ok()) return s.sink_error;
   if (on_progress) on_progress((*src)->bytes_read());
   s.report.inputs.push_back(std::move(in));
   return s.sink_error;

@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -424,6 +425,131 @@ TEST_F(DarknetTest, RealTelnetAndNanosecondSll) {
   EXPECT_EQ(n.packets, 3u);
   EXPECT_EQ(n.syn, 1u);
   EXPECT_EQ(n.backscatter, 1u);  // the SYN-ACK, seen without its SYN's context
+}
+
+// The analysis reads packets through a read-ahead ring (darknet.cc,
+// kLookahead) and libpcap's pcap_dispatch in batches: every packet must
+// still be analysed once, in capture order, up to the last one of the file.
+// Order-dependent results show it: out-of-order and late counts, and the
+// per-bucket series.
+TEST_F(DarknetTest, ReadAheadKeepsCaptureOrderToTheLastPacket) {
+  std::string f = PcapFileHeader(1);
+  std::map<int64_t, double> per_bucket;  // 5-minute bucket → packets
+  const int kN = 5000;
+  int64_t previous = 0;
+  uint64_t out_of_order = 0;
+  for (int i = 0; i < kN; ++i) {
+    int64_t at = kT0 + int64_t{i} * 1000000;  // one per second
+    if (i % 1000 == 999) at -= 5 * 1000000;   // 5 s back: still in a bucket
+    if (i == 4000) at = kT0;                  // ~67 min back: too late
+    if (i > 0 && at < previous) ++out_of_order;
+    previous = at;
+    if (i != 4000) per_bucket[(at / 1000000) / 300 * 300 * 1000000] += 1;
+    PacketSpec p = Syn(Ip4(10, 9, (i >> 8) & 0xff, i & 0xff),
+                       Ip4(203, 0, 113, i % 256), 23, 1);
+    AppendPcapRecord(&f, at, BuildEthernetFrame(p));
+  }
+  for (bool read_thread : {false, true}) {
+    SCOPED_TRACE(read_thread ? "reader thread" : "one thread");
+    sink_ = MemorySink();
+    DarknetOptions opt;
+    opt.read_thread = read_thread;
+    DarknetReport r = Run({{"order.pcap", f}}, opt);
+    EXPECT_EQ(r.packets, static_cast<uint64_t>(kN));
+    EXPECT_EQ(r.syn, static_cast<uint64_t>(kN));
+    EXPECT_EQ(out_of_order, 6u);  // 999, 1999, 2999, 3999, 4000, 4999
+    EXPECT_EQ(r.anomalies.out_of_order, out_of_order);
+    EXPECT_EQ(r.anomalies.late_for_series, 1u);
+    EXPECT_EQ(sink_.Get("packets", "", Resolution::k5m), per_bucket);
+    EXPECT_EQ(r.last.micros, kT0 + int64_t{kN - 2} * 1000000);  // 4999: -5 s
+  }
+}
+
+// The reader thread gives the same report and series as one thread, on
+// the known-answer capture and on real captures.
+TEST_F(DarknetTest, ReaderThreadGivesTheSameReportAndSeries) {
+  uint64_t total = 0;
+  std::string known = KnownAnswerCapture(&total);
+  for (const std::string& real :
+       {std::string("../shared/data/pcap/zeek/nmap-vsn.pcap"), std::string()}) {
+    std::string json[2];
+    std::map<double, double> series_sum[2];
+    for (bool read_thread : {false, true}) {
+      sink_ = MemorySink();
+      DarknetOptions opt;
+      if (real.empty()) opt.prefixes = {"203.0.113.0/24"};
+      opt.read_thread = read_thread;
+      DarknetReport r =
+          real.empty() ? Run({{"known.pcap", known}}, opt) : RunReal(real, opt);
+      EXPECT_GT(r.packets, 0u);
+      json[read_thread] = DarknetReportJson(r);
+      series_sum[read_thread][0] = sink_.Sum("packets", "", Resolution::k5m);
+      series_sum[read_thread][1] =
+          sink_.Sum("unique_sources", "", Resolution::k1h);
+    }
+    EXPECT_EQ(json[0], json[1]) << real;
+    EXPECT_EQ(series_sum[0], series_sum[1]) << real;
+  }
+}
+
+// A sink that fails from the first bucket on: AddCapture stops and returns
+// its error (not only Finish), and writes nothing more.
+class FailingSink : public SeriesSink {
+ public:
+  Status Append(const SeriesKey&, Resolution, std::span<const Point>) override {
+    ++calls;
+    return Status::Internal("series store is full");
+  }
+  int calls = 0;
+};
+
+TEST(DarknetAnalyzer, SinkErrorStopsTheCaptureAndProgressReachesTheEnd) {
+  std::string f = PcapFileHeader(1);
+  const int kN = 70000;  // past the 65,536-packet progress step
+  for (int i = 0; i < kN; ++i) {
+    PacketSpec p = Syn(Ip4(10, 8, (i >> 8) & 0xff, i & 0xff),
+                       Ip4(203, 0, 113, i % 256), 80, 1);
+    AppendPcapRecord(&f, kT0 + int64_t{i} * 100000, BuildEthernetFrame(p));
+  }
+  auto env = NewMemEnv();
+  ASSERT_TRUE(env->WriteFile("p.pcap", f).ok());
+  {
+    MemorySink sink;
+    auto analyzer = DarknetAnalyzer::Create({}, &sink);
+    ASSERT_TRUE(analyzer.ok());
+    std::vector<uint64_t> progress;
+    auto file = env->OpenSequential("p.pcap");
+    ASSERT_TRUE(file.ok());
+    ASSERT_TRUE((*analyzer)
+                    ->AddCapture("p.pcap", std::move(*file),
+                                 [&](uint64_t b) { progress.push_back(b); })
+                    .ok());
+    ASSERT_GE(progress.size(), 2u);
+    EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()));
+    EXPECT_EQ(progress.back(), f.size());
+    auto r = (*analyzer)->Finish();
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->packets, static_cast<uint64_t>(kN));
+  }
+  // 7,000 s of packets: buckets close while the file is read.
+  for (bool read_thread : {false, true}) {
+    SCOPED_TRACE(read_thread ? "reader thread" : "one thread");
+    FailingSink failing;
+    DarknetOptions opt;
+    opt.read_thread = read_thread;
+    auto analyzer = DarknetAnalyzer::Create(opt, &failing);
+    ASSERT_TRUE(analyzer.ok());
+    auto file = env->OpenSequential("p.pcap");
+    ASSERT_TRUE(file.ok());
+    Status s = (*analyzer)->AddCapture("p.pcap", std::move(*file));
+    EXPECT_FALSE(s.ok());
+    EXPECT_THAT(s.message(), ::testing::HasSubstr("series store is full"));
+    // The bucket that failed was the last one written, also by Finish().
+    const int calls = failing.calls;
+    EXPECT_GT(calls, 0);
+    EXPECT_FALSE((*analyzer)->Finish().ok());
+    EXPECT_EQ(failing.calls, calls);
+  }
 }
 
 TEST(DarknetEnrich, CidrsWarninglistsAndGeoIp) {

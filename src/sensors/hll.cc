@@ -61,12 +61,17 @@ Result<HyperLogLog> HyperLogLog::Create(int precision) {
 void HyperLogLog::Add(std::string_view item) { AddHash(SketchHash(item)); }
 
 double HyperLogLog::Estimate() const {
-  const int q = 64 - precision_;
-  const double m = static_cast<double>(registers_.size());
+  return EstimateRegisters(registers_.data(), precision_);
+}
+
+double HyperLogLog::EstimateRegisters(const uint8_t* registers, int precision) {
+  const int q = 64 - precision;
+  const size_t n = size_t{1} << precision;
+  const double m = static_cast<double>(n);
   // Histogram of register values 0..q+1.
   std::vector<uint32_t> c(static_cast<size_t>(q) + 2, 0);
-  for (uint8_t r : registers_) ++c[r];
-  if (c[0] == registers_.size()) return 0.0;
+  for (size_t i = 0; i < n; ++i) ++c[registers[i]];
+  if (c[0] == n) return 0.0;
   double z = m * Tau(1.0 - c[q + 1] / m);
   for (int k = q; k >= 1; --k) z = 0.5 * (z + c[k]);
   z += m * Sigma(c[0] / m);

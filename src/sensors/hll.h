@@ -49,9 +49,17 @@ class HyperLogLog {
     if (rank > registers_[index]) registers_[index] = rank;
   }
   void Add(std::string_view item);
+  // Asks the CPU to fetch the register AddHash(hash) will touch (a hint, no
+  // effect on state).
+  void Prefetch(uint64_t hash) const {
+    __builtin_prefetch(&registers_[hash >> (64 - precision_)], 1);
+  }
 
   // The estimated number of distinct items added.
   double Estimate() const;
+  // The same estimator over 2^precision registers kept elsewhere (SmallHll,
+  // hll_small.h): equal registers give an equal estimate.
+  static double EstimateRegisters(const uint8_t* registers, int precision);
   // 1.04/√m: the relative standard error of Estimate().
   double RelativeStandardError() const;
 

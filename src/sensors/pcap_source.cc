@@ -1,6 +1,7 @@
 #include "sensors/pcap_source.h"
 
 #include <pcap/pcap.h>
+#include <stdio_ext.h>
 
 #include <cstdio>
 #include <cstring>
@@ -44,6 +45,10 @@ Result<std::unique_ptr<PcapSource>> PcapSource::Open(
     return Status::Internal(src->name_ + ": fopencookie failed");
   }
   std::setvbuf(stream, nullptr, _IOFBF, 1 << 20);
+  // One thread at a time reads a PcapSource (it may be a reader thread,
+  // darknet.cc), so stdio's per-call lock (two per packet in libpcap's
+  // freads once the process has threads) is not needed.
+  __fsetlocking(stream, FSETLOCKING_BYCALLER);
   char errbuf[PCAP_ERRBUF_SIZE] = {0};
   pcap_t* p = pcap_fopen_offline_with_tstamp_precision(
       stream, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
@@ -81,6 +86,43 @@ PcapSource::Next PcapSource::Read(RawPacket* packet) {
     return Next::kPacket;
   }
   if (rc == PCAP_ERROR_BREAK) return Next::kEnd;
+  error_ = cookie_->error.empty() ? pcap_geterr(static_cast<pcap_t*>(pcap_))
+                                  : cookie_->error;
+  return Next::kError;
+}
+
+namespace {
+
+struct DispatchArgs {
+  PcapSource::PacketFn fn;
+  void* user;
+  int count;
+};
+
+void OnPacket(u_char* user, const pcap_pkthdr* header, const u_char* data) {
+  auto* args = reinterpret_cast<DispatchArgs*>(user);
+  RawPacket packet;
+  packet.ts_micros =
+      static_cast<int64_t>(header->ts.tv_sec) * 1000000 + header->ts.tv_usec;
+  packet.caplen = header->caplen;
+  packet.len = header->len;
+  packet.data = data;
+  ++args->count;
+  args->fn(args->user, packet);
+}
+
+}  // namespace
+
+PcapSource::Next PcapSource::Dispatch(int max, PacketFn fn, void* user,
+                                      int* count) {
+  DispatchArgs args{fn, user, 0};
+  int rc = pcap_dispatch(static_cast<pcap_t*>(pcap_), max, OnPacket,
+                         reinterpret_cast<u_char*>(&args));
+  *count = args.count;
+  // A savefile: 0 at the end of the file, -1 on an error (the packets
+  // before it were handed over), otherwise the number read.
+  if (rc > 0) return Next::kPacket;
+  if (rc == 0 || rc == PCAP_ERROR_BREAK) return Next::kEnd;
   error_ = cookie_->error.empty() ? pcap_geterr(static_cast<pcap_t*>(pcap_))
                                   : cookie_->error;
   return Next::kError;

@@ -9,7 +9,8 @@
 // interfaces have different link types stops at the first packet of the
 // second link type with libpcap's message ("an interface has a type ...").
 //
-// Thread safety: one thread.
+// Thread safety: one thread at a time (it may be handed to another thread
+// between calls, as the darknet reader thread does).
 #ifndef NCERT_SENSORS_PCAP_SOURCE_H_
 #define NCERT_SENSORS_PCAP_SOURCE_H_
 
@@ -45,6 +46,14 @@ class PcapSource {
   // kError: the file cannot be read further (truncated record, a second
   // link type in pcapng, a read error); error() says why.
   Next Read(RawPacket* packet);
+
+  // Reads up to `max` packets (> 0) and hands each to `fn(user, packet)`,
+  // the way tcpdump reads (pcap_dispatch: no per-packet call back into
+  // libpcap). `packet.data` is valid only during the call. `*count` gets
+  // the number of packets handed over; the result is kEnd at the end of
+  // the file (possibly with *count > 0), kError as for Read().
+  using PacketFn = void (*)(void* user, const RawPacket& packet);
+  Next Dispatch(int max, PacketFn fn, void* user, int* count);
 
   int link_type() const { return link_type_; }  // DLT_* of the first interface
   const std::string& name() const { return name_; }

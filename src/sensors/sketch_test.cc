@@ -12,6 +12,7 @@
 
 #include "sensors/countmin.h"
 #include "sensors/hll.h"
+#include "sensors/hll_small.h"
 #include "sensors/sketch_hash.h"
 #include "sensors/topk.h"
 
@@ -67,6 +68,75 @@ TEST(HyperLogLog, SmallCardinalitiesNearlyExact) {
     ASSERT_NEAR(h.Estimate(), n, std::max(1.0, 3 * 0.0081 * n)) << i;
   }
   EXPECT_EQ(HyperLogLog(14).Estimate(), 0.0);
+}
+
+// SmallHll holds exactly the registers of a HyperLogLog of the same
+// precision fed the same hashes: while sparse (repeats and rank increases
+// included), across the switch to dense, and after Clear().
+template <int P, int K>
+void CheckSmallHllMatches(uint64_t seed) {
+  SmallHll<P, K> small;
+  for (int round = 0; round < 3; ++round) {
+    HyperLogLog reference(P);
+    std::mt19937_64 rng(seed + round);
+    const int n = round == 1 ? K : 20 * K + 500;  // round 1 stays sparse
+    for (int i = 0; i < n; ++i) {
+      // Repeat earlier items a third of the time (HLL adds are idempotent).
+      uint64_t item = (i > 0 && rng() % 3 == 0) ? rng() % i : i;
+      uint64_t h = ItemHash(item, seed + round);
+      if (i % 7 == 3) h &= ~uint64_t{0} << (64 - P);  // rank 65 - P
+      small.AddHash(h);
+      reference.AddHash(h);
+      if (i % 50 == 0 || i + 1 == n) {
+        const auto regs = small.Registers();
+        for (size_t r = 0; r < regs.size(); ++r) {
+          ASSERT_LE(regs[r], 65 - P);
+        }
+        ASSERT_EQ(small.Estimate(), reference.Estimate())
+            << "P=" << P << " K=" << K << " round " << round << " i=" << i;
+      }
+    }
+    EXPECT_EQ(small.dense(), round != 1) << "round " << round;
+    small.Clear();
+    EXPECT_EQ(small.Estimate(), 0.0);
+    EXPECT_FALSE(small.dense());
+  }
+}
+
+TEST(SmallHll, SameRegistersAsHyperLogLogSparseAndDense) {
+  CheckSmallHllMatches<6, 6>(1);
+  CheckSmallHllMatches<8, 12>(2);
+  CheckSmallHllMatches<10, 1>(3);
+  CheckSmallHllMatches<4, 10>(4);
+}
+
+TEST(SmallHll, RegistersEqualReferenceRegisterByRegister) {
+  SmallHll<8, 12> small;
+  HyperLogLog reference(8);
+  std::vector<uint64_t> hashes;
+  for (uint64_t i = 0; i < 11; ++i) hashes.push_back(ItemHash(i, 77));
+  for (uint64_t h : hashes) {
+    small.AddHash(h);
+    reference.AddHash(h);
+  }
+  EXPECT_FALSE(small.dense());
+  // Registers() lays the sparse pairs out densely: each hash's register
+  // holds at least its rank, and as many registers are set as distinct
+  // indexes were hit.
+  const auto regs = small.Registers();
+  std::set<uint32_t> indexes;
+  for (uint64_t h : hashes) {
+    uint32_t index = static_cast<uint32_t>(h >> 56);
+    indexes.insert(index);
+    uint64_t w = h << 8;
+    int rank = w == 0 ? 57 : __builtin_clzll(w) + 1;
+    EXPECT_GE(regs[index], rank);
+  }
+  size_t set = 0;
+  for (uint8_t r : regs) set += r != 0;
+  EXPECT_EQ(set, indexes.size());
+  EXPECT_EQ(small.Estimate(), reference.Estimate());
+  EXPECT_NEAR(small.Estimate(), 11.0, 2.0);
 }
 
 TEST(HyperLogLog, MergeIsUnion) {
@@ -288,19 +358,22 @@ TEST(SpaceSaving, FilteredOfferKeepsEveryGuarantee) {
 }
 
 TEST(CountMin, AddHashAndEstimateMatchesAddThenEstimate) {
-  for (bool conservative : {false, true}) {
-    auto a = CountMinSketch::CreateWithSize(1 << 10, 3, conservative);
-    auto b = CountMinSketch::CreateWithSize(1 << 10, 3, conservative);
-    auto odd = CountMinSketch::CreateWithSize(1000, 3, conservative);
-    ASSERT_TRUE(a.ok() && b.ok() && odd.ok());
-    for (uint64_t x : ZipfStream(20000, 5000, 23)) {
-      uint64_t h = ItemHash(x, 0);
-      b->AddHash(h);
-      EXPECT_EQ(a->AddHashAndEstimate(h), b->EstimateHash(h));
-      odd->AddHashAndEstimate(h);
+  // Depth 2 has its own unrolled path (the darknet's doorkeeper).
+  for (uint32_t depth : {2u, 3u}) {
+    for (bool conservative : {false, true}) {
+      auto a = CountMinSketch::CreateWithSize(1 << 10, depth, conservative);
+      auto b = CountMinSketch::CreateWithSize(1 << 10, depth, conservative);
+      auto odd = CountMinSketch::CreateWithSize(1000, depth, conservative);
+      ASSERT_TRUE(a.ok() && b.ok() && odd.ok());
+      for (uint64_t x : ZipfStream(20000, 5000, 23)) {
+        uint64_t h = ItemHash(x, 0);
+        b->AddHash(h);
+        EXPECT_EQ(a->AddHashAndEstimate(h), b->EstimateHash(h));
+        odd->AddHashAndEstimate(h);
+      }
+      EXPECT_EQ(*a, *b);
+      EXPECT_EQ(odd->total(), 20000u);
     }
-    EXPECT_EQ(*a, *b);
-    EXPECT_EQ(odd->total(), 20000u);
   }
   EXPECT_FALSE(CountMinSketch::CreateWithSize(0, 1).ok());
   EXPECT_FALSE(CountMinSketch::CreateWithSize(1 << 20, 1 << 7).ok());
@@ -343,6 +416,53 @@ TEST(SpaceSaving, MergeKeepsBoundsAndRoundTrips) {
     EXPECT_EQ(t1[i].key, t2[i].key);
     EXPECT_EQ(t1[i].count, t2[i].count);
     EXPECT_EQ(t1[i].error, t2[i].error);
+  }
+}
+
+// The index keeps 9 bits of each key's hash beside its slot (topk.cc) and
+// compares the full hash and key only when they match. Hashes chosen to
+// collide (equal tag, few home cells, some wholly equal) must still find
+// every key, through evictions and the backward-shift deletes they cause.
+TEST(SpaceSaving, CollidingHashesAndTagsStayExact) {
+  auto hash_of = [](uint64_t k) {
+    return (uint64_t{0x1ab} << 55) | (k % 3) | ((k % 5 == 0) ? 0 : k << 20);
+  };
+  // No eviction: every count exact.
+  SpaceSaving big(64);
+  std::map<uint64_t, uint64_t> truth;
+  std::mt19937_64 rng(9);
+  for (int i = 0; i < 5000; ++i) {
+    uint64_t k = rng() % 50;
+    ++truth[k];
+    auto o = big.OfferHashed(KeyOf(k), hash_of(k));
+    ASSERT_EQ(big.entry(o.slot).key, KeyOf(k));
+  }
+  for (const auto& [k, c] : truth) {
+    auto o = big.OfferHashed(KeyOf(k), hash_of(k));
+    EXPECT_FALSE(o.fresh);
+    EXPECT_EQ(big.entry(o.slot).count, c + 1) << "key " << k;
+    EXPECT_EQ(big.entry(o.slot).error, 0u);
+  }
+  // Evictions: the space-saving bounds hold for every monitored key, and
+  // a monitored key is found again, not given a second slot.
+  SpaceSaving small(16);
+  truth.clear();
+  for (int i = 0; i < 20000; ++i) {
+    uint64_t k = rng() % 3 == 0 ? rng() % 8 : rng() % 400;
+    ++truth[k];
+    small.OfferHashed(KeyOf(k), hash_of(k));
+  }
+  std::set<TopKey> seen;
+  for (uint32_t slot = 0; slot < small.size(); ++slot) {
+    const TopKEntry& e = small.entry(slot);
+    EXPECT_TRUE(seen.insert(e.key).second) << "a key holds two slots";
+    uint64_t k = 0;
+    std::memcpy(&k, e.key.data(), sizeof k);
+    EXPECT_LE(e.count - e.error, truth[k]);
+    EXPECT_GE(e.count, truth[k]);
+    auto again = small.OfferHashed(e.key, hash_of(k));
+    EXPECT_EQ(again.slot, slot);
+    EXPECT_FALSE(again.fresh);
   }
 }
 

@@ -25,6 +25,18 @@ inline bool SameKey(const TopKey& a, const TopKey& b) {
 
 uint64_t KeyHash(const TopKey& key) { return SketchHash(key.data(), 16); }
 
+// An index cell: slot + 1 in the low 23 bits (0 = empty; capacity is at most
+// 2^22), and the top 9 bits of the key's hash above them, so a probe that
+// meets another key's cell is told apart without reading hashes_ (1 in 512
+// cells of other keys still need the full compare).
+constexpr int kSlotBits = 23;
+constexpr uint32_t kSlotMask = (uint32_t{1} << kSlotBits) - 1;
+static_assert(SpaceSaving::kMaxCapacity < kSlotMask);
+inline uint32_t Tag(uint64_t hash) { return static_cast<uint32_t>(hash >> 55); }
+inline uint32_t Cell(uint32_t slot, uint64_t hash) {
+  return (Tag(hash) << kSlotBits) | (slot + 1);
+}
+
 bool ByCountDesc(const TopKEntry& a, const TopKEntry& b) {
   if (a.count != b.count) return a.count > b.count;
   return a.key < b.key;
@@ -48,11 +60,14 @@ Result<SpaceSaving> SpaceSaving::Create(size_t capacity) {
 
 uint32_t SpaceSaving::FindSlot(const TopKey& key, uint64_t hash) const {
   const size_t mask = index_.size() - 1;
+  const uint32_t tag = Tag(hash);
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     uint32_t v = index_[i];
     if (v == 0) return UINT32_MAX;
-    if (hashes_[v - 1] == hash && SameKey(entries_[v - 1].key, key)) {
-      return v - 1;
+    if ((v >> kSlotBits) != tag) continue;
+    uint32_t slot = (v & kSlotMask) - 1;
+    if (hashes_[slot] == hash && SameKey(entries_[slot].key, key)) {
+      return slot;
     }
   }
 }
@@ -61,19 +76,20 @@ void SpaceSaving::IndexInsert(uint32_t slot) {
   const size_t mask = index_.size() - 1;
   size_t i = hashes_[slot] & mask;
   while (index_[i] != 0) i = (i + 1) & mask;
-  index_[i] = slot + 1;
+  index_[i] = Cell(slot, hashes_[slot]);
 }
 
 // Linear probing with backward-shift deletion (no tombstones).
 void SpaceSaving::IndexErase(uint32_t slot) {
   const size_t mask = index_.size() - 1;
   size_t i = hashes_[slot] & mask;
-  while (index_[i] != slot + 1) i = (i + 1) & mask;
+  while ((index_[i] & kSlotMask) != slot + 1) i = (i + 1) & mask;
   size_t j = i;
   while (true) {
     j = (j + 1) & mask;
     if (index_[j] == 0) break;
-    size_t k = hashes_[index_[j] - 1] & mask;  // where it wants to be
+    // Where it wants to be.
+    size_t k = hashes_[(index_[j] & kSlotMask) - 1] & mask;
     bool movable = (i <= j) ? (k <= i || k > j) : (k <= i && k > j);
     if (movable) {
       index_[i] = index_[j];
