@@ -178,33 +178,31 @@ std::string_view EventBatch::Intern(std::string_view s) {
 
 std::string_view EventBatch::InternPadded(std::string_view s, size_t padding) {
   size_t need = s.size() + padding;
-  if (blocks_.empty() ||
-      blocks_.back().capacity() - blocks_.back().size() < need) {
+  // The current block, or the next kept one with room, or a new one. A
+  // block is reserved once and never grows past it: views stay valid.
+  while (current_ < blocks_.size() &&
+         blocks_[current_].capacity() - blocks_[current_].size() < need) {
+    ++current_;
+  }
+  if (current_ == blocks_.size()) {
     blocks_.emplace_back();
     blocks_.back().reserve(std::max(need, kBlockSize));
     arena_bytes_ += blocks_.back().capacity();
   }
-  std::string& b = blocks_.back();
+  std::string& b = blocks_[current_];
   size_t at = b.size();
   b.append(s.data(), s.size());
   if (padding > 0) b.append(padding, '\0');
-  used_in_last_ = b.size();
   return std::string_view(b.data() + at, s.size());
 }
 
 void EventBatch::Clear() {
   events.clear();
-  if (blocks_.empty()) return;
-  // Keep the largest block for the next batch; its capacity is reused.
-  size_t largest = 0;
-  for (size_t i = 1; i < blocks_.size(); ++i) {
-    if (blocks_[i].capacity() > blocks_[largest].capacity()) largest = i;
-  }
-  if (largest != 0) std::swap(blocks_[0], blocks_[largest]);
-  blocks_.resize(1);
-  blocks_[0].clear();
-  used_in_last_ = 0;
-  arena_bytes_ = blocks_[0].capacity();
+  // The blocks are kept, emptied: the next batch writes into the same
+  // memory instead of returning it to the system and faulting fresh pages
+  // in (the arena is bounded by what one batch needs).
+  for (std::string& b : blocks_) b.clear();
+  current_ = 0;
 }
 
 }  // namespace ncert::telemetry

@@ -85,8 +85,8 @@ class EventBatch {
 
  private:
   std::deque<std::string> blocks_;  // each reserved once, never reallocated
-  size_t used_in_last_ = 0;
-  size_t arena_bytes_ = 0;
+  size_t current_ = 0;              // the block being filled
+  size_t arena_bytes_ = 0;          // capacity of all blocks
 };
 
 }  // namespace ncert::telemetry
