@@ -49,7 +49,7 @@ tsan: deps
 	  -DNCERT_TSAN=ON -DNCERT_BUILD_BENCH=OFF
 	cmake --build $(TSAN_BUILD) -j $(JOBS) --target match_test match_swap_test
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan_suppressions.txt \
-	  ctest --output-on-failure -R '^(SwapTest|PipelineTest|MatcherTest|CorpusTest)\.'
+	  ctest --output-on-failure -R '^(SwapTest|PipelineTest|MatcherTest|CorpusTest|StoreIndexTest)\.'
 
 demo: build
 	bash scripts/demo.sh
