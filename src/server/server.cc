@@ -153,7 +153,8 @@ class ServerImpl final : public Server {
   Counter* response_bytes_ = nullptr;
   std::vector<std::unique_ptr<RouteStats>> route_stats_;  // last: unmatched
 
-  std::unique_ptr<AuditSink> audit_;
+  std::unique_ptr<AuditSink> own_audit_;  // when deps_.audit is null
+  AuditSink* audit_ = nullptr;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<RateLimiter> limiter_;
 
@@ -503,11 +504,14 @@ Status ServerImpl::Init() {
     route_stats_.push_back(std::move(rs));
   }
   if (deps_.directory != nullptr) {
-    audit_ =
-        std::make_unique<AuditSink>(*deps_.directory, deps_.log, deps_.metrics);
-    auth_ = std::make_unique<Authenticator>(*deps_.directory, *deps_.clock,
-                                            audit_.get(),
-                                            options_.auth_cache_ms * 1000);
+    audit_ = deps_.audit;
+    if (audit_ == nullptr) {
+      own_audit_ = std::make_unique<AuditSink>(*deps_.directory, deps_.log,
+                                               deps_.metrics);
+      audit_ = own_audit_.get();
+    }
+    auth_ = std::make_unique<Authenticator>(
+        *deps_.directory, *deps_.clock, audit_, options_.auth_cache_ms * 1000);
   }
   double burst = options_.rate_burst > 0 ? options_.rate_burst
                                          : 2 * options_.rate_per_second;

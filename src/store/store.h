@@ -154,6 +154,21 @@ class Store {
   virtual TaxiiState& taxii() = 0;
 };
 
+// Tells readers that cache what they read (the TAXII page cache) when the
+// knowledge may have changed.
+//
+// Thread safety: thread-safe.
+class ChangeWatcher {
+ public:
+  virtual ~ChangeWatcher() = default;
+  // A number that differs from every earlier answer once a commit (by any
+  // connection, in this process or another) has added an object version or
+  // a TAXII withdrawal; while it is unchanged, every read returns what it
+  // returned before. Other commits (the audit log, cursors, status
+  // resources, the directory) leave it as it is.
+  virtual Result<uint64_t> Generation() = 0;
+};
+
 }  // namespace ncert::store
 
 #endif  // NCERT_STORE_STORE_H_
