@@ -138,10 +138,11 @@ class Store {
   // Calls `fn(object, seq)` for each match `reader` may see, in acceptance
   // order (seq ascending, hence `added` ascending); stops early when `fn`
   // returns false. The cost is the rows walked, so callers stop as soon as
-  // they have a page. Like Scan, `fn` must not call back into the store.
+  // they have a page. `object` is the caller's to keep: `fn` may move from
+  // it. Like Scan, `fn` must not call back into the store.
   virtual Status ScanAdded(
       const Reader& reader, const AddedQuery& query,
-      const std::function<bool(const StoredObject&, int64_t seq)>& fn) = 0;
+      const std::function<bool(StoredObject&, int64_t seq)>& fn) = 0;
 
   // Counts of what `reader` may see.
   virtual Result<StoreStats> Stats(const Reader& reader) = 0;

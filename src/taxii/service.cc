@@ -253,17 +253,19 @@ class TaxiiService::Call {
     aq.types = *types;
     aq.latest_only = q.versions.LastOnly();
     const size_t want = static_cast<size_t>(q.limit) + 1;
+    page->reserve(want);
     while (true) {
       std::vector<Item> cands;
+      cands.reserve(want - page->size());
       bool stopped = false;
       int64_t last_seq = aq.after_seq;
       RETURN_IF_ERROR(reads().ScanAdded(
-          reader(), aq, [&](const store::StoredObject& o, int64_t seq) {
+          reader(), aq, [&](store::StoredObject& o, int64_t seq) {
             last_seq = seq;
             if (!InView(o) || !VersionMatches(o, /*first_known=*/false)) {
               return true;
             }
-            cands.push_back({o, seq});
+            cands.push_back({std::move(o), seq});
             if (page->size() + cands.size() >= want) {
               stopped = true;
               return false;
