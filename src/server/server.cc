@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -29,6 +30,40 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
+
+// A Beast body that sends a shared, immutable string in place: a response
+// built from Response::shared_body costs no copy of it (Response::body is
+// moved in as a new shared string).
+struct SharedStringBody {
+  using value_type = std::shared_ptr<const std::string>;
+
+  static std::uint64_t size(const value_type& body) {
+    return body ? body->size() : 0;
+  }
+
+  class writer {
+   public:
+    using const_buffers_type = net::const_buffer;
+
+    template <bool isRequest, class Fields>
+    writer(const http::header<isRequest, Fields>&, const value_type& body)
+        : body_(body) {}
+
+    void init(beast::error_code& ec) { ec = {}; }
+
+    boost::optional<std::pair<const_buffers_type, bool>> get(
+        beast::error_code& ec) {
+      ec = {};
+      if (done_ || !body_ || body_->empty()) return boost::none;
+      done_ = true;
+      return {{net::const_buffer(body_->data(), body_->size()), false}};
+    }
+
+   private:
+    const value_type& body_;
+    bool done_ = false;
+  };
+};
 
 Result<tcp::endpoint> ParseListen(const std::string& listen) {
   size_t colon = listen.rfind(':');
@@ -406,12 +441,14 @@ class Session final : public SessionBase,
     res_.result(static_cast<unsigned>(r.status));
     res_.set(http::field::server, "ncert");
     for (auto& [k, v] : r.headers) res_.set(k, v);
-    res_.body() = std::move(r.body);
+    res_.body() = r.shared_body
+                      ? std::move(r.shared_body)
+                      : std::make_shared<const std::string>(std::move(r.body));
     res_.keep_alive(keep_alive);
     res_.prepare_payload();
-    if (method_ == "HEAD") res_.body().clear();
+    if (method_ == "HEAD") res_.body() = nullptr;
     status_ = r.status;
-    bytes_ = res_.body().size();
+    bytes_ = SharedStringBody::size(res_.body());
     Lowest().expires_after(
         std::chrono::milliseconds(srv_.options().write_timeout_ms));
     http::async_write(stream_, res_,
@@ -436,7 +473,7 @@ class Session final : public SessionBase,
   std::string remote_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> res_;
+  http::response<SharedStringBody> res_;
   bool busy_ = false, stopping_ = false, first_ = true, closed_ = false;
   SteadyClock::time_point start_;
   std::shared_ptr<const access::Principal> principal_;

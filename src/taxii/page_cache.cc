@@ -41,15 +41,17 @@ std::shared_ptr<const PageCache::Page> PageCache::Find(std::string_view key,
   return it->second->page;
 }
 
-void PageCache::Insert(std::string key, uint64_t generation, Page page) {
+std::shared_ptr<const PageCache::Page> PageCache::Insert(std::string key,
+                                                         uint64_t generation,
+                                                         Page page) {
   const size_t bytes = key.size() + page.body.size() +
                        page.date_added_first.size() +
                        page.date_added_last.size() + kPageOverhead;
-  if (bytes > max_bytes_) return;
   auto shared = std::make_shared<const Page>(std::move(page));
+  if (bytes > max_bytes_) return shared;
   std::lock_guard<std::mutex> lock(mu_);
   AdvanceLocked(generation);
-  if (generation != generation_) return;  // read before a newer commit
+  if (generation != generation_) return shared;  // read before a commit
   if (auto it = by_key_.find(key); it != by_key_.end()) {
     EraseLocked(it->second);
   }
@@ -57,10 +59,11 @@ void PageCache::Insert(std::string key, uint64_t generation, Page page) {
     EraseLocked(std::prev(lru_.end()));
     ++stats_.evictions;
   }
-  lru_.push_front(Entry{std::move(key), std::move(shared), bytes});
+  lru_.push_front(Entry{std::move(key), shared, bytes});
   by_key_.emplace(lru_.front().key, lru_.begin());
   stats_.bytes += bytes;
   ++stats_.pages;
+  return shared;
 }
 
 PageCache::Stats PageCache::stats() const {

@@ -53,8 +53,10 @@ class PageCache {
   // generation than any seen drops every page.
   std::shared_ptr<const Page> Find(std::string_view key, uint64_t generation);
   // Stores `page` (read at `generation`) unless a newer generation has been
-  // seen meanwhile, or it alone exceeds the bound.
-  void Insert(std::string key, uint64_t generation, Page page);
+  // seen meanwhile, or it alone exceeds the bound; returns it, shared (for
+  // the response that read it, stored or not).
+  std::shared_ptr<const Page> Insert(std::string key, uint64_t generation,
+                                     Page page);
 
   Stats stats() const;
   size_t max_bytes() const { return max_bytes_; }

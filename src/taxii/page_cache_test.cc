@@ -193,7 +193,7 @@ class CachedServiceTest : public testing::Test {
     }
     return "";
   }
-  static int Count(const std::string& body) {
+  static int Count(std::string_view body) {
     int n = 0;
     for (size_t p = 0;
          (p = body.find("\"type\":\"indicator\"", p)) != std::string::npos;
@@ -217,17 +217,17 @@ class CachedServiceTest : public testing::Test {
 
 TEST_F(CachedServiceTest, AWriteFromAnotherConnectionIsSeenAtOnce) {
   auto first = Page();
-  ASSERT_EQ(first.status, 200) << first.body;
-  EXPECT_EQ(Count(first.body), 3);
+  ASSERT_EQ(first.status, 200) << first.Body();
+  EXPECT_EQ(Count(first.Body()), 3);
   auto again = Page();
-  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.Body(), first.Body());
   EXPECT_EQ(again.headers, first.headers);
   EXPECT_EQ(cache_->stats().hits, 1u);
 
   // Another connection (as another process would) adds an object.
   Put(*other_, 4);
   auto after = Page();
-  EXPECT_EQ(Count(after.body), 4) << after.body;
+  EXPECT_EQ(Count(after.Body()), 4) << after.Body();
   EXPECT_NE(Header(after, "X-TAXII-Date-Added-Last"),
             Header(first, "X-TAXII-Date-Added-Last"));
   EXPECT_EQ(cache_->stats().hits, 1u);  // a miss, not the old page
@@ -238,8 +238,8 @@ TEST_F(CachedServiceTest, AWriteFromAnotherConnectionIsSeenAtOnce) {
                              "tanaka"})
                   .ok());
   auto withdrawn = Page();
-  EXPECT_EQ(Count(withdrawn.body), 3);
-  EXPECT_EQ(withdrawn.body.find(Id(2)), std::string::npos);
+  EXPECT_EQ(Count(withdrawn.Body()), 3);
+  EXPECT_EQ(withdrawn.Body().find(Id(2)), std::string::npos);
 
   // A commit that changes no knowledge (an audit entry) keeps the page.
   access::AuditEntry e;
@@ -249,7 +249,7 @@ TEST_F(CachedServiceTest, AWriteFromAnotherConnectionIsSeenAtOnce) {
   e.result = "ok";
   ASSERT_TRUE(other_->directory().AppendAudit(e).ok());
   const uint64_t hits = cache_->stats().hits;
-  EXPECT_EQ(Page().body, withdrawn.body);
+  EXPECT_EQ(Page().Body(), withdrawn.Body());
   EXPECT_EQ(cache_->stats().hits, hits + 1);
 }
 
@@ -284,11 +284,11 @@ TEST_F(CachedServiceTest, CallersWithDifferentViewsNeverShareAPage) {
   // Each twice, interleaved: the second of each comes from the cache, and
   // is still that caller's own page.
   for (int round = 0; round < 2; ++round) {
-    EXPECT_EQ(Count(Page(&in).body), 4);
-    EXPECT_NE(Page(&in).body.find(Id(9)), std::string::npos);
-    EXPECT_EQ(Count(Page(&out).body), 3);
-    EXPECT_EQ(Page(&out).body.find(Id(9)), std::string::npos);
-    EXPECT_EQ(Count(Page(nullptr).body), 3);
+    EXPECT_EQ(Count(Page(&in).Body()), 4);
+    EXPECT_NE(Page(&in).Body().find(Id(9)), std::string::npos);
+    EXPECT_EQ(Count(Page(&out).Body()), 3);
+    EXPECT_EQ(Page(&out).Body().find(Id(9)), std::string::npos);
+    EXPECT_EQ(Count(Page(nullptr).Body()), 3);
   }
   EXPECT_EQ(cache_->stats().misses, 3u);  // one per view
   EXPECT_GE(cache_->stats().hits, 5u);

@@ -422,6 +422,18 @@ void SetDateHeaders(const std::vector<Item>& page, Response* resp) {
   SetDateHeaders(DateRange(page), resp);
 }
 
+// A list page from the cache: its body shared, not copied.
+Response CachedResponse(std::shared_ptr<const PageCache::Page> page) {
+  Response resp = Json(200, "");
+  if (!page->date_added_first.empty()) {
+    resp.SetHeader("X-TAXII-Date-Added-First", page->date_added_first);
+    resp.SetHeader("X-TAXII-Date-Added-Last", page->date_added_last);
+  }
+  const std::string* body = &page->body;
+  resp.shared_body = std::shared_ptr<const std::string>(std::move(page), body);
+  return resp;
+}
+
 std::string NextToken(const Item& last) {
   Cursor c;
   c.seq = last.seq;
@@ -600,9 +612,13 @@ Response TaxiiService::Manifest(const Request& r) const {
 
 namespace {
 
+// Length-prefixed, so that no value (a name from the directory, an id from
+// a client's cursor) can pass for a field boundary: two keys are equal only
+// if every field is.
 void AppendField(std::string_view v, std::string* out) {
+  *out += std::to_string(v.size());
+  *out += ':';
   *out += v;
-  *out += '\x1f';  // unit separator: in no id, name or query value's meaning
 }
 void AppendField(int64_t v, std::string* out) {
   AppendField(std::to_string(v), out);
@@ -699,12 +715,7 @@ Response TaxiiService::ListObjects(const Request& r, bool manifest) const {
     cache_key = PageKey(call, r, *q, manifest);
     if (auto page = cache->Find(cache_key, generation)) {
       AuditList(call, manifest, page->records);
-      Response resp = Json(200, page->body);
-      if (!page->date_added_first.empty()) {
-        resp.SetHeader("X-TAXII-Date-Added-First", page->date_added_first);
-        resp.SetHeader("X-TAXII-Date-Added-Last", page->date_added_last);
-      }
-      return resp;
+      return CachedResponse(std::move(page));
     }
   }
 
@@ -744,17 +755,19 @@ Response TaxiiService::ListObjects(const Request& r, bool manifest) const {
                       *out += i.object.json;
                     });
   }
-  Response resp = Json(200, std::move(body));
   auto range = DateRange(page);
-  SetDateHeaders(range, &resp);
   if (cache != nullptr) {
+    // The body moves into the cache and the response shares it.
     PageCache::Page p;
-    p.body = resp.body;
+    p.body = std::move(body);
     p.records = static_cast<int64_t>(page.size());
     p.date_added_first = std::move(range.first);
     p.date_added_last = std::move(range.second);
-    cache->Insert(std::move(cache_key), generation, std::move(p));
+    return CachedResponse(
+        cache->Insert(std::move(cache_key), generation, std::move(p)));
   }
+  Response resp = Json(200, std::move(body));
+  SetDateHeaders(range, &resp);
   return resp;
 }
 

@@ -760,8 +760,9 @@ int TaxiiLeakTest::RunMatrix() {
             EXPECT_EQ(resp.status, 200);
             if (resp.status != 200) return -1;
             simdjson::dom::element el;
-            if (parser.parse(resp.body).get(el) != simdjson::SUCCESS) {
-              ADD_FAILURE() << resp.body;
+            if (parser.parse(std::string(resp.Body())).get(el) !=
+                simdjson::SUCCESS) {
+              ADD_FAILURE() << resp.Body();
               return -1;
             }
             simdjson::dom::array objs;
