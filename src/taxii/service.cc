@@ -422,6 +422,13 @@ void SetDateHeaders(const std::vector<Item>& page, Response* resp) {
   SetDateHeaders(DateRange(page), resp);
 }
 
+// What a page's objects take as JSON, commas included.
+size_t JsonBytes(const std::vector<Item>& page) {
+  size_t bytes = 0;
+  for (const Item& i : page) bytes += i.object.json.size() + 1;
+  return bytes;
+}
+
 // A list page from the cache: its body shared, not copied.
 Response CachedResponse(std::shared_ptr<const PageCache::Page> page) {
   Response resp = Json(200, "");
@@ -732,8 +739,8 @@ Response TaxiiService::ListObjects(const Request& r, bool manifest) const {
     }
   }
   AuditList(call, manifest, static_cast<int64_t>(page.size()));
-  size_t bytes = 32;
-  for (const Item& i : page) bytes += i.object.json.size() + 1;
+  // Manifest records are shorter than their objects: enough either way.
+  const size_t bytes = JsonBytes(page);
   std::string body;
   if (manifest) {
     body = Envelope("objects", page, more, bytes,
@@ -826,11 +833,11 @@ Response TaxiiService::OneObject(const Request& r, bool versions) const {
     return NotFound("no such object in this collection");
   }
   Response resp = Json(
-      200, versions ? Envelope("versions", page, more, 64 * page.size(),
+      200, versions ? Envelope("versions", page, more, 40 * page.size(),
                                [](const Item& i, std::string* out) {
                                  AppendJsonString(VersionOf(i.object), out);
                                })
-                    : Envelope("objects", page, more, 4096 * page.size(),
+                    : Envelope("objects", page, more, JsonBytes(page),
                                [](const Item& i, std::string* out) {
                                  *out += i.object.json;
                                }));
