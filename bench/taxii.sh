@@ -152,7 +152,7 @@ declare -A RESULT
       RESULT["$cache/member/$c"]="$rps $p99"
     done
     if [[ "$cache" != 0 ]]; then
-      curl -s "http://127.0.0.1:$PORT/metrics" | grep '^ncert_taxii_page_cache' | tr '\n' ' '
+      { curl -s "http://127.0.0.1:$PORT/metrics" | grep '^ncert_taxii_page_cache' | tr '\n' ' '; } || true
       echo
       PULL_CONF="$TMP/ncert-$cache.toml"
     else
