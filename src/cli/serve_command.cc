@@ -134,7 +134,36 @@ int RunServe(Context& ctx, const ServeOptions& opt) {
     if (!parsed->api_roots.empty()) tc = std::move(*parsed);
   }
   if (!sc.audit_requests) tc.audit_reads = false;
-  taxii::TaxiiService taxii_service(st, *ctx.env, *ctx.clock, tc);
+  // One audit stream for the server's request entries and TAXII's reads,
+  // committed in batches on its own thread; flushed on shutdown.
+  server::AuditSink audit(st.directory(), ctx.log, &metrics);
+  // TAXII pages: read through the pool, and (page_cache_mb > 0) kept
+  // finished until the store's generation moves (docs/taxii.md).
+  taxii::TaxiiReadPath read_path;
+  read_path.readers = readers.get();
+  read_path.audit = &audit;
+  std::unique_ptr<store::ChangeWatcher> changes;
+  std::unique_ptr<taxii::PageCache> page_cache;
+  if (readers && tc.page_cache_mb > 0) {
+    auto watcher = store::OpenSqliteChangeWatcher(path);
+    if (!watcher.ok()) return ctx.Fail(watcher.status());
+    changes = std::move(*watcher);
+    page_cache = std::make_unique<taxii::PageCache>(
+        static_cast<size_t>(tc.page_cache_mb) << 20);
+    read_path.changes = changes.get();
+    read_path.cache = page_cache.get();
+    taxii::PageCache* pc = page_cache.get();
+    metrics.AddCallbackGauge(
+        "ncert_taxii_page_cache_hits", "TAXII pages served from the cache", {},
+        [pc] { return static_cast<double>(pc->stats().hits); });
+    metrics.AddCallbackGauge(
+        "ncert_taxii_page_cache_misses", "TAXII pages read from the store", {},
+        [pc] { return static_cast<double>(pc->stats().misses); });
+    metrics.AddCallbackGauge(
+        "ncert_taxii_page_cache_bytes", "Bytes held by the TAXII page cache",
+        {}, [pc] { return static_cast<double>(pc->stats().bytes); });
+  }
+  taxii::TaxiiService taxii_service(st, *ctx.env, *ctx.clock, tc, read_path);
   taxii::RegisterTaxiiRoutes(
       [&router](std::string method, std::string pattern, server::Handler h) {
         router.Add(method, pattern, std::move(h));
@@ -163,6 +192,7 @@ int RunServe(Context& ctx, const ServeOptions& opt) {
   deps.clock = ctx.clock;
   deps.log = ctx.log;
   deps.metrics = &metrics;
+  deps.audit = &audit;
   auto srv = server::Server::Create(so, deps, std::move(router));
   if (!srv.ok()) return ctx.Fail(srv.status());
 

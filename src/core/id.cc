@@ -1,11 +1,10 @@
 #include "core/id.h"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <cassert>
-
-#include <fmt/format.h>
 
 namespace ncert {
 namespace {
@@ -54,14 +53,14 @@ Result<UuidBytes> ParseUuid(std::string_view s) {
 
 std::string FormatUuid(const UuidBytes& b) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  char out[36];
+  size_t n = 0;
   for (size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[b[i] >> 4];
-    out += kHex[b[i] & 15];
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[n++] = '-';
+    out[n++] = kHex[b[i] >> 4];
+    out[n++] = kHex[b[i] & 15];
   }
-  return out;
+  return std::string(out, sizeof out);
 }
 
 std::string UuidV4FromBytes(UuidBytes b) {

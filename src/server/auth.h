@@ -35,7 +35,11 @@ namespace ncert::server {
 // for their time (same actor, action, target, result) and queued together
 // are written as one entry whose result carries the count ("200 x57"), so a
 // busy client costs one commit per distinct request per flush rather than per
-// request. When more than `max_queue` distinct entries wait, further request
+// request. What gathered while the last commit ran is written in one
+// transaction (up to 1,000 entries per commit, Directory::AppendAudits), so
+// the log keeps up with any request rate at one fsync per batch; the
+// destructor and Flush write everything queued, so nothing is lost on
+// shutdown. When more than `max_queue` distinct entries wait, further request
 // entries are dropped and counted (ncert_audit_dropped_total); authentication
 // failures are never dropped.
 //
@@ -48,8 +52,12 @@ class AuditSink {
   AuditSink(const AuditSink&) = delete;
   AuditSink& operator=(const AuditSink&) = delete;
 
+  // A request's entry: dropped (and counted) when the queue is full.
   void Record(access::AuditEntry entry);
+  // Never dropped: authentication failures, and reads that must be audited
+  // (TAXII's audit_reads).
   void RecordFailure(access::AuditEntry entry);
+  void RecordKept(access::AuditEntry entry);
   // Returns once everything queued before the call is written.
   void Flush();
 

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,8 +45,16 @@ struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, sent instead of `body`, without a copy: a finished body that
+  // many responses share (the TAXII page cache). Immutable once shared.
+  std::shared_ptr<const std::string> shared_body;
 
   void SetHeader(std::string name, std::string value);
+  // What is sent: *shared_body when set, else body.
+  std::string_view Body() const {
+    return shared_body ? std::string_view(*shared_body)
+                       : std::string_view(body);
+  }
 };
 
 using Handler = std::function<Response(const Request&)>;

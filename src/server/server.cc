@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -29,6 +30,40 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
+
+// A Beast body that sends a shared, immutable string in place: a response
+// built from Response::shared_body costs no copy of it (Response::body is
+// moved in as a new shared string).
+struct SharedStringBody {
+  using value_type = std::shared_ptr<const std::string>;
+
+  static std::uint64_t size(const value_type& body) {
+    return body ? body->size() : 0;
+  }
+
+  class writer {
+   public:
+    using const_buffers_type = net::const_buffer;
+
+    template <bool isRequest, class Fields>
+    writer(const http::header<isRequest, Fields>&, const value_type& body)
+        : body_(body) {}
+
+    void init(beast::error_code& ec) { ec = {}; }
+
+    boost::optional<std::pair<const_buffers_type, bool>> get(
+        beast::error_code& ec) {
+      ec = {};
+      if (done_ || !body_ || body_->empty()) return boost::none;
+      done_ = true;
+      return {{net::const_buffer(body_->data(), body_->size()), false}};
+    }
+
+   private:
+    const value_type& body_;
+    bool done_ = false;
+  };
+};
 
 Result<tcp::endpoint> ParseListen(const std::string& listen) {
   size_t colon = listen.rfind(':');
@@ -153,7 +188,8 @@ class ServerImpl final : public Server {
   Counter* response_bytes_ = nullptr;
   std::vector<std::unique_ptr<RouteStats>> route_stats_;  // last: unmatched
 
-  std::unique_ptr<AuditSink> audit_;
+  std::unique_ptr<AuditSink> own_audit_;  // when deps_.audit is null
+  AuditSink* audit_ = nullptr;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<RateLimiter> limiter_;
 
@@ -405,12 +441,14 @@ class Session final : public SessionBase,
     res_.result(static_cast<unsigned>(r.status));
     res_.set(http::field::server, "ncert");
     for (auto& [k, v] : r.headers) res_.set(k, v);
-    res_.body() = std::move(r.body);
+    res_.body() = r.shared_body
+                      ? std::move(r.shared_body)
+                      : std::make_shared<const std::string>(std::move(r.body));
     res_.keep_alive(keep_alive);
     res_.prepare_payload();
-    if (method_ == "HEAD") res_.body().clear();
+    if (method_ == "HEAD") res_.body() = nullptr;
     status_ = r.status;
-    bytes_ = res_.body().size();
+    bytes_ = SharedStringBody::size(res_.body());
     Lowest().expires_after(
         std::chrono::milliseconds(srv_.options().write_timeout_ms));
     http::async_write(stream_, res_,
@@ -435,7 +473,7 @@ class Session final : public SessionBase,
   std::string remote_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> res_;
+  http::response<SharedStringBody> res_;
   bool busy_ = false, stopping_ = false, first_ = true, closed_ = false;
   SteadyClock::time_point start_;
   std::shared_ptr<const access::Principal> principal_;
@@ -503,11 +541,14 @@ Status ServerImpl::Init() {
     route_stats_.push_back(std::move(rs));
   }
   if (deps_.directory != nullptr) {
-    audit_ =
-        std::make_unique<AuditSink>(*deps_.directory, deps_.log, deps_.metrics);
-    auth_ = std::make_unique<Authenticator>(*deps_.directory, *deps_.clock,
-                                            audit_.get(),
-                                            options_.auth_cache_ms * 1000);
+    audit_ = deps_.audit;
+    if (audit_ == nullptr) {
+      own_audit_ = std::make_unique<AuditSink>(*deps_.directory, deps_.log,
+                                               deps_.metrics);
+      audit_ = own_audit_.get();
+    }
+    auth_ = std::make_unique<Authenticator>(
+        *deps_.directory, *deps_.clock, audit_, options_.auth_cache_ms * 1000);
   }
   double burst = options_.rate_burst > 0 ? options_.rate_burst
                                          : 2 * options_.rate_per_second;

@@ -24,6 +24,7 @@
 #include "core/log.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "server/auth.h"
 #include "server/metrics.h"
 #include "server/router.h"
 #include "store/directory.h"
@@ -58,6 +59,10 @@ struct ServerDeps {
   Clock* clock = nullptr;      // required
   Logger* log = nullptr;       // may be null
   Metrics* metrics = nullptr;  // required; the server registers its own
+  // Where request audit entries go; null: the server makes its own on
+  // `directory`. Shared with handlers that audit too (TAXII's reads), so the
+  // process writes one audit stream in batches.
+  AuditSink* audit = nullptr;
 };
 
 class Server {

@@ -75,6 +75,9 @@ class Directory {
   // Appends `entry` after the last one (seq and hashes are filled in), in
   // its own transaction.
   virtual Result<access::AuditEntry> AppendAudit(access::AuditEntry entry) = 0;
+  // Appends `entries` in order, all in one transaction (one commit, one
+  // fsync, however many): all are written or, on error, none.
+  virtual Status AppendAudits(std::vector<access::AuditEntry> entries) = 0;
   // Entries in stored order (seq ascending) that pass `filter`.
   virtual Status ScanAudit(
       const AuditFilter& filter,

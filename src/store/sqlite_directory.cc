@@ -272,6 +272,22 @@ class SqliteDirectory final : public Directory {
     return appended;
   }
 
+  Status AppendAudits(std::vector<access::AuditEntry> entries) override {
+    if (entries.empty()) return Status::Ok();
+    std::lock_guard<std::mutex> l(*mu_);
+    RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    for (access::AuditEntry& e : entries) {
+      auto appended = AppendAuditLocked(std::move(e));
+      if (!appended.ok()) {
+        (void)Exec("ROLLBACK");
+        return appended.status();
+      }
+    }
+    Status committed = Exec("COMMIT");
+    if (!committed.ok()) (void)Exec("ROLLBACK");
+    return committed;
+  }
+
   Status ScanAudit(
       const AuditFilter& filter,
       const std::function<bool(const access::AuditEntry&)>& fn) override {

@@ -381,7 +381,7 @@ class SqliteStore final : public Store {
               const std::function<bool(const StoredObject&)>& fn) override;
   Status ScanAdded(
       const Reader& reader, const AddedQuery& query,
-      const std::function<bool(const StoredObject&, int64_t)>& fn) override;
+      const std::function<bool(StoredObject&, int64_t)>& fn) override;
   Result<StoreStats> Stats(const Reader& reader) override;
   Directory& directory() override { return *directory_; }
   TaxiiState& taxii() override { return *taxii_; }
@@ -483,6 +483,7 @@ class SqliteStore final : public Store {
   Stmt max_added_, insert_put_, add_counts_;
   Stmt list_types_, first_pk_after_, max_pk_;
   Stmt key_by_pk_, keys_from_pk_, row_by_pk_;
+  Stmt scan_added_latest_, scan_added_all_;
   Stmt all_ids_, all_recent_ids_;
   // Version keys this connection knows are stored: every row up to
   // key_filter_pk_. Null until a large Put builds it.
@@ -597,6 +598,12 @@ Status SqliteStore::PrepareStatements() {
        "SELECT version_us, pk FROM ids WHERE type_key = ?1 AND uuid = ?2",
        &find_},
       {"SELECT json FROM objects WHERE pk = ?1", &json_by_pk_},
+      {"SELECT " NCERT_ROW_COLUMNS ", type_key FROM objects "
+       "WHERE pk >= ?1 AND latest = 1 ORDER BY pk",
+       &scan_added_latest_},
+      {"SELECT " NCERT_ROW_COLUMNS ", type_key FROM objects "
+       "WHERE pk >= ?1 ORDER BY pk",
+       &scan_added_all_},
       {"INSERT INTO objects (type_key, uuid, id_text, modified, version_us, "
        "spec_version, created_by, revoked, valid_from, valid_until, added_us, "
        "latest, json, access) "
@@ -1245,7 +1252,7 @@ Status SqliteStore::Scan(const Reader& reader, const Query& query,
 // and `added` with every Put), from the first pk after the cursor.
 Status SqliteStore::ScanAdded(
     const Reader& reader, const AddedQuery& query,
-    const std::function<bool(const StoredObject&, int64_t)>& fn) {
+    const std::function<bool(StoredObject&, int64_t)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   return ReadTxn([&]() -> Status {
     std::unordered_map<int64_t, std::string> wanted;  // type_key -> name
@@ -1276,15 +1283,10 @@ Status SqliteStore::ScanAdded(
     if (!reader.system()) {
       ASSIGN_OR_RETURN(guard, GuardLocked(reader));
     }
-    Stmt stmt;
-    RETURN_IF_ERROR(
-        PrepareOne(query.latest_only
-                       ? "SELECT " NCERT_ROW_COLUMNS ", type_key FROM objects "
-                         "WHERE pk >= ?1 AND latest = 1 ORDER BY pk"
-                       : "SELECT " NCERT_ROW_COLUMNS ", type_key FROM objects "
-                         "WHERE pk >= ?1 ORDER BY pk",
-                   &stmt));
-    sqlite3_stmt* s = stmt.get();
+    // Prepared once per connection (TAXII pages run this per request).
+    sqlite3_stmt* s =
+        query.latest_only ? scan_added_latest_.get() : scan_added_all_.get();
+    ResetOnExit reset(s);
     sqlite3_bind_int64(s, 1, min_pk);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1299,7 +1301,10 @@ Status SqliteStore::ScanAdded(
       bool more = true;
       ASSIGN_OR_RETURN(bool unused,
                        guard->Show(row, [&](const StoredObject& o) {
-                         more = fn(o, pk);
+                         // `o` is `row` or Show's redacted copy, both
+                         // mutable and unused after this call: `fn` may
+                         // take it.
+                         more = fn(const_cast<StoredObject&>(o), pk);
                          return more;
                        }));
       (void)unused;

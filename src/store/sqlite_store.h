@@ -34,6 +34,13 @@ struct SqliteOptions {
 // what to do ("ncert.db was written by a newer ncert (schema 7 > 3)").
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
 
+// A ChangeWatcher on the database at `path` (which must exist; not
+// ":memory:"): its own connection asks SQLite's `PRAGMA data_version`
+// (changed by any other connection's commit) and, only when that moved,
+// whether the newest object version or the number of withdrawals did.
+Result<std::unique_ptr<ChangeWatcher>> OpenSqliteChangeWatcher(
+    const std::string& path);
+
 }  // namespace ncert::store
 
 #endif  // NCERT_STORE_SQLITE_STORE_H_

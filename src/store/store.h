@@ -138,10 +138,11 @@ class Store {
   // Calls `fn(object, seq)` for each match `reader` may see, in acceptance
   // order (seq ascending, hence `added` ascending); stops early when `fn`
   // returns false. The cost is the rows walked, so callers stop as soon as
-  // they have a page. Like Scan, `fn` must not call back into the store.
+  // they have a page. `object` is the caller's to keep: `fn` may move from
+  // it. Like Scan, `fn` must not call back into the store.
   virtual Status ScanAdded(
       const Reader& reader, const AddedQuery& query,
-      const std::function<bool(const StoredObject&, int64_t seq)>& fn) = 0;
+      const std::function<bool(StoredObject&, int64_t seq)>& fn) = 0;
 
   // Counts of what `reader` may see.
   virtual Result<StoreStats> Stats(const Reader& reader) = 0;
@@ -152,6 +153,21 @@ class Store {
   // TAXII's own records: status resources, per-collection withdrawals and
   // the client's pull cursors (store/taxii_state.h).
   virtual TaxiiState& taxii() = 0;
+};
+
+// Tells readers that cache what they read (the TAXII page cache) when the
+// knowledge may have changed.
+//
+// Thread safety: thread-safe.
+class ChangeWatcher {
+ public:
+  virtual ~ChangeWatcher() = default;
+  // A number that differs from every earlier answer once a commit (by any
+  // connection, in this process or another) has added an object version or
+  // a TAXII withdrawal; while it is unchanged, every read returns what it
+  // returned before. Other commits (the audit log, cursors, status
+  // resources, the directory) leave it as it is.
+  virtual Result<uint64_t> Generation() = 0;
 };
 
 }  // namespace ncert::store

@@ -175,10 +175,10 @@ Result<TaxiiConfig> ParseTaxiiConfig(std::string_view text,
   Parser p(source);
   const toml::table* t = section->as_table();
   if (t == nullptr) return p.At(*section, "[taxii] must be a table");
-  RETURN_IF_ERROR(
-      p.CheckKeys(*t, "taxii",
-                  {"title", "description", "contact", "default_api_root",
-                   "max_objects_per_envelope", "audit_reads", "api_roots"}));
+  RETURN_IF_ERROR(p.CheckKeys(*t, "taxii",
+                              {"title", "description", "contact",
+                               "default_api_root", "max_objects_per_envelope",
+                               "audit_reads", "page_cache_mb", "api_roots"}));
   RETURN_IF_ERROR(p.String(*t, "title", &c.title));
   RETURN_IF_ERROR(p.String(*t, "description", &c.description));
   RETURN_IF_ERROR(p.String(*t, "contact", &c.contact));
@@ -188,6 +188,7 @@ Result<TaxiiConfig> ParseTaxiiConfig(std::string_view text,
       p.Int(*t, "max_objects_per_envelope", 1, 100000, &max_objects));
   c.max_objects_per_envelope = static_cast<size_t>(max_objects);
   RETURN_IF_ERROR(p.Bool(*t, "audit_reads", &c.audit_reads));
+  RETURN_IF_ERROR(p.Int(*t, "page_cache_mb", 0, 1 << 20, &c.page_cache_mb));
   std::set<std::string> root_names;
   if (const toml::node* n = t->get("api_roots")) {
     const toml::array* roots = n->as_array();

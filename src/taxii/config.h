@@ -10,6 +10,7 @@
 //   default_api_root = "intel"
 //   max_objects_per_envelope = 1000       # POST cap (413 above it)
 //   audit_reads = true                    # one audit entry per object read
+//   page_cache_mb = 64                    # ncert serve's page cache; 0 = off
 //   [[taxii.api_roots]]
 //   name = "intel"                        # the URL segment: /taxii2/intel/
 //   title = "National CERT intelligence"
@@ -79,6 +80,9 @@ struct TaxiiConfig {
   std::string default_api_root;  // "" = none
   size_t max_objects_per_envelope = 1000;
   bool audit_reads = true;
+  // The bound of `ncert serve`'s cache of finished objects/ and manifest/
+  // pages (taxii/page_cache.h), in MiB; 0 turns it off.
+  int64_t page_cache_mb = 64;
   std::vector<ApiRootConfig> api_roots;
 };
 

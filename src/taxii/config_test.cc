@@ -29,6 +29,8 @@ TEST(TaxiiConfig, ReadsTheFixture) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->title, "ncert test server");
   EXPECT_EQ(c->max_objects_per_envelope, 500u);
+  EXPECT_EQ(c->page_cache_mb, 16);
+  EXPECT_EQ(TaxiiConfig().page_cache_mb, 64);  // the default
   ASSERT_EQ(c->api_roots.size(), 1u);
   const ApiRootConfig& r = c->api_roots[0];
   EXPECT_EQ(r.max_content_length, 1048576);
@@ -69,6 +71,10 @@ TEST(TaxiiConfig, RejectsMistakesWithTheirPlace) {
               HasSubstr("API root name"));
   EXPECT_THAT(err("[taxii]\ndefault_api_root = \"zz\"\n"),
               HasSubstr("not an API root"));
+  EXPECT_THAT(err("[taxii]\npage_cache_mb = -1\n"), HasSubstr("page_cache_mb"));
+  EXPECT_EQ(
+      ParseTaxiiConfig("[taxii]\npage_cache_mb = 0\n", "t")->page_cache_mb,
+      0);  // off
   EXPECT_TRUE(ParseTaxiiConfig("[store]\npath = \"x\"\n", "t").ok());
 }
 

@@ -4,7 +4,10 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cassert>
+#include <optional>
 #include <unordered_set>
+#include <utility>
 
 #include "access/label.h"
 #include "access/labeler.h"
@@ -139,15 +142,35 @@ class TaxiiService::Call {
 
   void Audit(std::string_view action, std::string target,
              std::string result) const {
+    // A failure to audit does not change the answer (as in cli/); it is
+    // visible to `ncert audit verify` as a gap in nothing, so log nothing.
+    (void)svc_.store_.directory().AppendAudit(
+        Entry(action, std::move(target), std::move(result)));
+  }
+  // A read's audit: through the sink when there is one (committed in a
+  // batch within milliseconds, never dropped, flushed on shutdown), else at
+  // once like Audit.
+  void AuditRead(std::string target, std::string result) const {
+    if (svc_.read_path_.audit == nullptr) {
+      Audit("read", std::move(target), std::move(result));
+      return;
+    }
+    svc_.read_path_.audit->RecordKept(
+        Entry("read", std::move(target), std::move(result)));
+  }
+  access::AuditEntry Entry(std::string_view action, std::string target,
+                           std::string result) const {
     access::AuditEntry e;
     e.actor = actor();
     e.action = action;
     e.target = std::move(target);
     e.result = std::move(result);
-    // A failure to audit does not change the answer (as in cli/); it is
-    // visible to `ncert audit verify` as a gap in nothing, so log nothing.
-    (void)svc_.store_.directory().AppendAudit(std::move(e));
+    return e;
   }
+
+  // Reads go to `s` (a pooled connection) instead of the service's store.
+  void ReadFrom(store::Store& s) { reads_ = &s; }
+  store::Store& reads() const { return reads_ ? *reads_ : svc_.store_; }
 
   // The collection's types intersected with match[type]; nullopt when the
   // intersection is empty (nothing can match).
@@ -164,7 +187,7 @@ class TaxiiService::Call {
 
   Status LoadWithdrawn() {
     ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                     svc_.store_.taxii().Withdrawn(key_));
+                     reads().taxii().Withdrawn(key_));
     withdrawn_.insert(ids.begin(), ids.end());
     return Status::Ok();
   }
@@ -230,17 +253,19 @@ class TaxiiService::Call {
     aq.types = *types;
     aq.latest_only = q.versions.LastOnly();
     const size_t want = static_cast<size_t>(q.limit) + 1;
+    page->reserve(want);
     while (true) {
       std::vector<Item> cands;
+      cands.reserve(want - page->size());
       bool stopped = false;
       int64_t last_seq = aq.after_seq;
-      RETURN_IF_ERROR(svc_.store_.ScanAdded(
-          reader(), aq, [&](const store::StoredObject& o, int64_t seq) {
+      RETURN_IF_ERROR(reads().ScanAdded(
+          reader(), aq, [&](store::StoredObject& o, int64_t seq) {
             last_seq = seq;
             if (!InView(o) || !VersionMatches(o, /*first_known=*/false)) {
               return true;
             }
-            cands.push_back({o, seq});
+            cands.push_back({std::move(o), seq});
             if (page->size() + cands.size() >= want) {
               stopped = true;
               return false;
@@ -273,7 +298,7 @@ class TaxiiService::Call {
       if (!types.empty() && !Contains(types, id.substr(0, id.find("--")))) {
         continue;
       }
-      ASSIGN_OR_RETURN(auto versions, svc_.store_.Versions(reader(), id));
+      ASSIGN_OR_RETURN(auto versions, reads().Versions(reader(), id));
       RETURN_IF_ERROR(SelectVersions(q, std::move(versions), &all));
     }
     return Paginate(q, std::move(all), page, more);
@@ -343,7 +368,7 @@ class TaxiiService::Call {
            !AtMatches(o);
   }
   Result<bool> IsFirstVersion(const store::StoredObject& o) {
-    ASSIGN_OR_RETURN(auto versions, svc_.store_.Versions(reader(), o.id));
+    ASSIGN_OR_RETURN(auto versions, reads().Versions(reader(), o.id));
     return !versions.empty() && versions.front().modified == o.modified;
   }
 
@@ -354,6 +379,7 @@ class TaxiiService::Call {
  private:
   const TaxiiService& svc_;
   const Request& r_;
+  store::Store* reads_ = nullptr;
   const ApiRootConfig* root_ = nullptr;
   const CollectionConfig* coll_ = nullptr;
   std::string key_;
@@ -374,15 +400,45 @@ std::optional<Response> CheckAccept(const Request& r) {
   return std::nullopt;
 }
 
-void SetDateHeaders(const std::vector<Item>& page, Response* resp) {
-  if (page.empty()) return;
+// X-TAXII-Date-Added-First and -Last of a page ("" for an empty page).
+std::pair<std::string, std::string> DateRange(const std::vector<Item>& page) {
+  if (page.empty()) return {};
   Timestamp first = page.front().object.added, last = first;
   for (const Item& i : page) {
     first = std::min(first, i.object.added);
     last = std::max(last, i.object.added);
   }
-  resp->SetHeader("X-TAXII-Date-Added-First", DateAdded(first));
-  resp->SetHeader("X-TAXII-Date-Added-Last", DateAdded(last));
+  return {DateAdded(first), DateAdded(last)};
+}
+
+void SetDateHeaders(const std::pair<std::string, std::string>& range,
+                    Response* resp) {
+  if (range.first.empty()) return;
+  resp->SetHeader("X-TAXII-Date-Added-First", range.first);
+  resp->SetHeader("X-TAXII-Date-Added-Last", range.second);
+}
+
+void SetDateHeaders(const std::vector<Item>& page, Response* resp) {
+  SetDateHeaders(DateRange(page), resp);
+}
+
+// What a page's objects take as JSON, commas included.
+size_t JsonBytes(const std::vector<Item>& page) {
+  size_t bytes = 0;
+  for (const Item& i : page) bytes += i.object.json.size() + 1;
+  return bytes;
+}
+
+// A list page from the cache: its body shared, not copied.
+Response CachedResponse(std::shared_ptr<const PageCache::Page> page) {
+  Response resp = Json(200, "");
+  if (!page->date_added_first.empty()) {
+    resp.SetHeader("X-TAXII-Date-Added-First", page->date_added_first);
+    resp.SetHeader("X-TAXII-Date-Added-Last", page->date_added_last);
+  }
+  const std::string* body = &page->body;
+  resp.shared_body = std::shared_ptr<const std::string>(std::move(page), body);
+  return resp;
 }
 
 std::string NextToken(const Item& last) {
@@ -400,17 +456,22 @@ Response StoreError(const Status& s) {
 }
 
 // An envelope-style body: {"more":…,"next":…,"<member>":[…]} or {} when the
-// page is empty.
-std::string Envelope(
-    std::string_view member, const std::vector<Item>& page, bool more,
-    const std::function<void(const Item&, std::string*)>& item) {
+// page is empty, appended into one buffer of `reserve` bytes (grown only if
+// the items need more).
+template <typename ItemFn>
+std::string Envelope(std::string_view member, const std::vector<Item>& page,
+                     bool more, size_t reserve, const ItemFn& item) {
   if (page.empty()) return "{}";
-  std::string out = fmt::format("{{\"more\":{}", more ? "true" : "false");
+  std::string out;
+  out.reserve(reserve + 160);
+  out += more ? "{\"more\":true" : "{\"more\":false";
   if (more) {
     out += ",\"next\":";
     AppendJsonString(NextToken(page.back()), &out);
   }
-  out += fmt::format(",\"{}\":[", member);
+  out += ",\"";
+  out += member;
+  out += "\":[";
   for (size_t i = 0; i < page.size(); ++i) {
     if (i) out += ',';
     item(page[i], &out);
@@ -426,8 +487,15 @@ std::string VersionOf(const store::StoredObject& o) {
 }  // namespace
 
 TaxiiService::TaxiiService(store::Store& store, Env& env, Clock& clock,
-                           TaxiiConfig config)
-    : store_(store), env_(env), clock_(clock), config_(std::move(config)) {}
+                           TaxiiConfig config, TaxiiReadPath read_path)
+    : store_(store),
+      env_(env),
+      clock_(clock),
+      config_(std::move(config)),
+      read_path_(read_path) {
+  assert((read_path_.cache == nullptr || read_path_.changes != nullptr) &&
+         "a page cache needs a change watcher");
+}
 
 Response TaxiiService::Discovery(const Request& r) const {
   if (auto e = CheckAccept(r)) return *e;
@@ -549,8 +617,92 @@ Response TaxiiService::Manifest(const Request& r) const {
   return ListObjects(r, /*manifest=*/true);
 }
 
+namespace {
+
+// Length-prefixed, so that no value (a name from the directory, an id from
+// a client's cursor) can pass for a field boundary: two keys are equal only
+// if every field is.
+void AppendField(std::string_view v, std::string* out) {
+  *out += std::to_string(v.size());
+  *out += ':';
+  *out += v;
+}
+void AppendField(int64_t v, std::string* out) {
+  AppendField(std::to_string(v), out);
+}
+
+// The caller's whole access view: every field of the principal the policy
+// may look at, so that two callers share a page only if the policy cannot
+// tell them apart (and the public shares with the public only).
+void AppendView(const access::Principal* p, std::string* out) {
+  if (p == nullptr) {
+    AppendField("public", out);
+    return;
+  }
+  AppendField("user", out);
+  AppendField(p->user.id, out);
+  AppendField(p->user.name, out);
+  AppendField(access::RoleName(p->user.role), out);
+  AppendField(p->user.clearance, out);
+  AppendField(p->user.org_id, out);
+  AppendField(p->org.id, out);
+  AppendField(p->org.name, out);
+  AppendField(access::OrgTypeName(p->org.type), out);
+  AppendField(p->org.identity_ref, out);
+  AppendField(static_cast<int64_t>(p->org.sectors.size()), out);
+  for (const auto& sector : p->org.sectors) AppendField(sector, out);
+  AppendField(static_cast<int64_t>(p->groups.size()), out);
+  for (int64_t g : p->groups) AppendField(g, out);
+}
+
+}  // namespace
+
+// What decides a list page's bytes: API root, collection, endpoint, the
+// caller's view and the parsed (hence normalised) query.
+std::string TaxiiService::PageKey(const Call& call, const Request& r,
+                                  const ObjectQuery& q, bool manifest) const {
+  std::string key;
+  key.reserve(256);
+  AppendField(call.root()->name, &key);
+  AppendField(call.coll()->id, &key);
+  AppendField(manifest ? "manifest" : "objects", &key);
+  AppendView(r.principal, &key);
+  AppendField(q.added_after ? q.added_after->micros : -1, &key);
+  AppendField(q.limit, &key);
+  if (q.next) {
+    AppendField(q.next->seq, &key);
+    AppendField(q.next->added.micros, &key);
+    AppendField(q.next->id, &key);
+    AppendField(q.next->version, &key);
+  } else {
+    AppendField("-", &key);
+  }
+  AppendField(static_cast<int64_t>(q.ids.size()), &key);
+  for (const auto& id : q.ids) AppendField(id, &key);
+  AppendField(static_cast<int64_t>(q.types.size()), &key);
+  for (const auto& t : q.types) AppendField(t, &key);
+  AppendField(q.versions.first ? "first" : "", &key);
+  AppendField(q.versions.last ? "last" : "", &key);
+  AppendField(q.versions.all ? "all" : "", &key);
+  AppendField(static_cast<int64_t>(q.versions.at.size()), &key);
+  for (const Timestamp& t : q.versions.at) AppendField(t.micros, &key);
+  AppendField(q.spec_21 ? "2.1" : "none", &key);
+  return key;
+}
+
+void TaxiiService::AuditList(const Call& call, bool manifest,
+                             int64_t records) const {
+  if (!config_.audit_reads) return;
+  call.AuditRead(
+      fmt::format("taxii {} {}", manifest ? "manifest" : "objects", call.key()),
+      fmt::format("ok {} {}", records, manifest ? "records" : "objects"));
+}
+
 // objects/ and manifest/ read the same page; only the item written differs:
-// the object itself, or its manifest record.
+// the object itself, or its manifest record. With a page cache, a finished
+// page is kept under everything that decides its bytes (PageKey) and the
+// store's generation; the access checks above it run on every request, and
+// the read is audited on every request, cached or not.
 Response TaxiiService::ListObjects(const Request& r, bool manifest) const {
   if (auto e = CheckAccept(r)) return *e;
   Call call(*this, r);
@@ -559,29 +711,70 @@ Response TaxiiService::ListObjects(const Request& r, bool manifest) const {
       r.query, manifest ? Endpoint::kManifest : Endpoint::kObjects);
   if (!q.ok()) return Error(400, "Bad request", q.status().message());
   call.SetVersionFilter(q->versions);
+
+  std::string cache_key;
+  uint64_t generation = 0;
+  PageCache* cache = read_path_.cache;
+  if (cache != nullptr) {
+    auto gen = read_path_.changes->Generation();
+    if (!gen.ok()) return StoreError(gen.status());
+    generation = *gen;
+    cache_key = PageKey(call, r, *q, manifest);
+    if (auto page = cache->Find(cache_key, generation)) {
+      AuditList(call, manifest, page->records);
+      return CachedResponse(std::move(page));
+    }
+  }
+
   std::vector<Item> page;
   bool more = false;
-  if (Status s = call.ListPage(*q, &page, &more); !s.ok()) return StoreError(s);
-  if (config_.audit_reads) {
-    call.Audit(
-        "read",
-        fmt::format("taxii {} {}", manifest ? "manifest" : "objects",
-                    call.key()),
-        fmt::format("ok {} {}", page.size(), manifest ? "records" : "objects"));
+  {
+    std::optional<server::StorePool::Lease> lease;
+    if (read_path_.readers != nullptr) {
+      lease.emplace(read_path_.readers->Acquire());
+      call.ReadFrom(**lease);
+    }
+    if (Status s = call.ListPage(*q, &page, &more); !s.ok()) {
+      return StoreError(s);
+    }
   }
-  auto object = [](const Item& i, std::string* out) { *out += i.object.json; };
-  auto record = [](const Item& i, std::string* out) {
-    *out += "{\"date_added\":";
-    AppendJsonString(DateAdded(i.object.added), out);
-    *out += ",\"id\":";
-    AppendJsonString(i.object.id, out);
-    *out += fmt::format(",\"media_type\":\"{}\",\"version\":", kStixMediaType);
-    AppendJsonString(VersionOf(i.object), out);
-    *out += '}';
-  };
-  Response resp = manifest ? Json(200, Envelope("objects", page, more, record))
-                           : Json(200, Envelope("objects", page, more, object));
-  SetDateHeaders(page, &resp);
+  AuditList(call, manifest, static_cast<int64_t>(page.size()));
+  // Manifest records are shorter than their objects: enough either way.
+  const size_t bytes = JsonBytes(page);
+  std::string body;
+  if (manifest) {
+    body = Envelope("objects", page, more, bytes,
+                    [](const Item& i, std::string* out) {
+                      *out += "{\"date_added\":";
+                      AppendJsonString(DateAdded(i.object.added), out);
+                      *out += ",\"id\":";
+                      AppendJsonString(i.object.id, out);
+                      *out += ",\"media_type\":\"";
+                      *out += kStixMediaType;
+                      *out += "\",\"version\":";
+                      AppendJsonString(VersionOf(i.object), out);
+                      *out += '}';
+                    });
+  } else {
+    body = Envelope("objects", page, more, bytes,
+                    [](const Item& i, std::string* out) {
+                      // Stored canonical: the bytes as written.
+                      *out += i.object.json;
+                    });
+  }
+  auto range = DateRange(page);
+  if (cache != nullptr) {
+    // The body moves into the cache and the response shares it.
+    PageCache::Page p;
+    p.body = std::move(body);
+    p.records = static_cast<int64_t>(page.size());
+    p.date_added_first = std::move(range.first);
+    p.date_added_last = std::move(range.second);
+    return CachedResponse(
+        cache->Insert(std::move(cache_key), generation, std::move(p)));
+  }
+  Response resp = Json(200, std::move(body));
+  SetDateHeaders(range, &resp);
   return resp;
 }
 
@@ -620,22 +813,31 @@ Response TaxiiService::OneObject(const Request& r, bool versions) const {
   q->ids = {id};
   std::vector<Item> page;
   bool more = false;
-  if (Status s = call.ListPage(*q, &page, &more); !s.ok()) return StoreError(s);
+  {
+    std::optional<server::StorePool::Lease> lease;
+    if (read_path_.readers != nullptr) {
+      lease.emplace(read_path_.readers->Acquire());
+      call.ReadFrom(**lease);
+    }
+    if (Status s = call.ListPage(*q, &page, &more); !s.ok()) {
+      return StoreError(s);
+    }
+  }
   if (config_.audit_reads) {
-    call.Audit("read",
-               fmt::format("taxii {} {} {}", versions ? "versions" : "object",
-                           call.key(), id),
-               fmt::format("ok {} versions", page.size()));
+    call.AuditRead(
+        fmt::format("taxii {} {} {}", versions ? "versions" : "object",
+                    call.key(), id),
+        fmt::format("ok {} versions", page.size()));
   }
   if (page.empty() && !q->next) {
     return NotFound("no such object in this collection");
   }
   Response resp = Json(
-      200, versions ? Envelope("versions", page, more,
+      200, versions ? Envelope("versions", page, more, 40 * page.size(),
                                [](const Item& i, std::string* out) {
                                  AppendJsonString(VersionOf(i.object), out);
                                })
-                    : Envelope("objects", page, more,
+                    : Envelope("objects", page, more, JsonBytes(page),
                                [](const Item& i, std::string* out) {
                                  *out += i.object.json;
                                }));

@@ -11,8 +11,16 @@
 // DELETE withdraws an object from one collection and erases nothing (the
 // store keeps every version forever). docs/taxii.md has the details.
 //
+// Reading at speed (ncert serve; docs/taxii.md "Serving at speed"): pages
+// are read through a server::StorePool (one SQLite connection per worker,
+// so reads run side by side), finished objects/ and manifest/ pages may be
+// kept in a PageCache checked against a store::ChangeWatcher, and read
+// audits go to a server::AuditSink that commits them in batches. Each is
+// optional; without them the service reads and audits through `store`.
+//
 // Thread safety: thread-safe; handlers may run on several threads at once
-// (the store serialises its own access; the service holds no mutable state).
+// (the store, pool, cache and sink are thread-safe; the service holds no
+// other mutable state).
 #ifndef NCERT_TAXII_SERVICE_H_
 #define NCERT_TAXII_SERVICE_H_
 
@@ -21,17 +29,30 @@
 
 #include "core/env.h"
 #include "core/time.h"
+#include "server/api.h"
+#include "server/auth.h"
 #include "server/http.h"
 #include "store/store.h"
 #include "taxii/config.h"
+#include "taxii/page_cache.h"
+#include "taxii/protocol.h"
 
 namespace ncert::taxii {
 
+// Everything pointed to must outlive the service.
+struct TaxiiReadPath {
+  server::StorePool* readers = nullptr;     // page reads; null: the store
+  store::ChangeWatcher* changes = nullptr;  // required with `cache`
+  PageCache* cache = nullptr;               // objects/ and manifest/ pages
+  server::AuditSink* audit = nullptr;       // read audits; null: at once
+};
+
 class TaxiiService {
  public:
-  // `store`, `env` (for the validator; it reads no files) and `clock` must
-  // outlive the service.
-  TaxiiService(store::Store& store, Env& env, Clock& clock, TaxiiConfig config);
+  // `store` (writes, and reads without a pool), `env` (for the validator; it
+  // reads no files) and `clock` must outlive the service.
+  TaxiiService(store::Store& store, Env& env, Clock& clock, TaxiiConfig config,
+               TaxiiReadPath read_path = {});
 
   const TaxiiConfig& config() const { return config_; }
 
@@ -66,10 +87,16 @@ class TaxiiService {
   // GetObjects (manifest=false) and Manifest (true): one page of a
   // collection, as objects or as manifest records.
   server::Response ListObjects(const server::Request& r, bool manifest) const;
+  // The page cache's key for a list request (service.cc).
+  std::string PageKey(const Call& call, const server::Request& r,
+                      const ObjectQuery& q, bool manifest) const;
+  // The read audit of one list page (when audit_reads is on).
+  void AuditList(const Call& call, bool manifest, int64_t records) const;
   store::Store& store_;
   Env& env_;
   Clock& clock_;
   TaxiiConfig config_;
+  TaxiiReadPath read_path_;
 };
 
 // Adds every TAXII route: `add(method, pattern, handler)` with patterns such
