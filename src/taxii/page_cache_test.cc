@@ -21,6 +21,7 @@
 #include "store/directory.h"
 #include "store/sqlite_store.h"
 #include "store/taxii_state.h"
+#include "taxii/pooled_reads_testing.h"
 #include "taxii/protocol.h"
 #include "taxii/service.h"
 
@@ -98,19 +99,8 @@ class CachedServiceTest : public testing::Test {
     other_ = Open(false);
     ASSERT_TRUE(store_ && other_);
     for (int i = 1; i <= 3; ++i) Put(*store_, i);
-    auto pool = server::StorePool::Open(2, [&] {
-      store::SqliteOptions o;
-      o.path = path_;
-      o.clock = &clock_;
-      o.create_if_missing = false;
-      return store::OpenSqliteStore(o);
-    });
-    ASSERT_TRUE(pool.ok()) << pool.status().ToString();
-    pool_ = std::move(*pool);
-    auto watcher = store::OpenSqliteChangeWatcher(path_);
-    ASSERT_TRUE(watcher.ok()) << watcher.status().ToString();
-    watcher_ = std::move(*watcher);
-    cache_ = std::make_unique<PageCache>(1 << 20);
+    reads_ = OpenPooledReads(path_, clock_, 1 << 20);
+    ASSERT_TRUE(reads_.pool && reads_.watcher);
     audit_ = std::make_unique<server::AuditSink>(store_->directory(), nullptr,
                                                  &metrics_);
     TaxiiConfig config;
@@ -124,19 +114,14 @@ class CachedServiceTest : public testing::Test {
     root.collections.push_back(all);
     config.api_roots.push_back(root);
     config.audit_reads = true;
-    TaxiiReadPath rp;
-    rp.readers = pool_.get();
-    rp.changes = watcher_.get();
-    rp.cache = cache_.get();
+    TaxiiReadPath rp = reads_.Path();
     rp.audit = audit_.get();
     svc_ = std::make_unique<TaxiiService>(*store_, *env_, clock_, config, rp);
   }
   void TearDown() override {
     svc_.reset();
     audit_.reset();
-    cache_.reset();
-    watcher_.reset();
-    pool_.reset();
+    reads_ = {};
     other_.reset();
     store_.reset();
     Remove();
@@ -208,9 +193,7 @@ class CachedServiceTest : public testing::Test {
   std::string path_;
   std::unique_ptr<store::Store> store_, other_;
   server::Metrics metrics_;
-  std::unique_ptr<server::StorePool> pool_;
-  std::unique_ptr<store::ChangeWatcher> watcher_;
-  std::unique_ptr<PageCache> cache_;
+  PooledReads reads_;
   std::unique_ptr<server::AuditSink> audit_;
   std::unique_ptr<TaxiiService> svc_;
 };
@@ -222,7 +205,7 @@ TEST_F(CachedServiceTest, AWriteFromAnotherConnectionIsSeenAtOnce) {
   auto again = Page();
   EXPECT_EQ(again.Body(), first.Body());
   EXPECT_EQ(again.headers, first.headers);
-  EXPECT_EQ(cache_->stats().hits, 1u);
+  EXPECT_EQ(reads_.cache->stats().hits, 1u);
 
   // Another connection (as another process would) adds an object.
   Put(*other_, 4);
@@ -230,7 +213,7 @@ TEST_F(CachedServiceTest, AWriteFromAnotherConnectionIsSeenAtOnce) {
   EXPECT_EQ(Count(after.Body()), 4) << after.Body();
   EXPECT_NE(Header(after, "X-TAXII-Date-Added-Last"),
             Header(first, "X-TAXII-Date-Added-Last"));
-  EXPECT_EQ(cache_->stats().hits, 1u);  // a miss, not the old page
+  EXPECT_EQ(reads_.cache->stats().hits, 1u);  // a miss, not the old page
 
   // ... or withdraws one from the collection.
   ASSERT_TRUE(other_->taxii()
@@ -248,9 +231,9 @@ TEST_F(CachedServiceTest, AWriteFromAnotherConnectionIsSeenAtOnce) {
   e.target = "test";
   e.result = "ok";
   ASSERT_TRUE(other_->directory().AppendAudit(e).ok());
-  const uint64_t hits = cache_->stats().hits;
+  const uint64_t hits = reads_.cache->stats().hits;
   EXPECT_EQ(Page().Body(), withdrawn.Body());
-  EXPECT_EQ(cache_->stats().hits, hits + 1);
+  EXPECT_EQ(reads_.cache->stats().hits, hits + 1);
 }
 
 TEST_F(CachedServiceTest, CallersWithDifferentViewsNeverShareAPage) {
@@ -290,8 +273,8 @@ TEST_F(CachedServiceTest, CallersWithDifferentViewsNeverShareAPage) {
     EXPECT_EQ(Page(&out).Body().find(Id(9)), std::string::npos);
     EXPECT_EQ(Count(Page(nullptr).Body()), 3);
   }
-  EXPECT_EQ(cache_->stats().misses, 3u);  // one per view
-  EXPECT_GE(cache_->stats().hits, 5u);
+  EXPECT_EQ(reads_.cache->stats().misses, 3u);  // one per view
+  EXPECT_GE(reads_.cache->stats().hits, 5u);
 }
 
 TEST_F(CachedServiceTest, EveryReadIsAuditedCachedOrNotAndNothingIsLost) {

@@ -238,6 +238,18 @@ class TaxiiService::Call {
     return true;
   }
 
+  // ListPage through a connection leased from `readers` (when there is a
+  // pool) for just this read; later reads go to the service's store again.
+  Status ListPagePooled(server::StorePool* readers, const ObjectQuery& q,
+                        std::vector<Item>* page, bool* more) {
+    if (readers == nullptr) return ListPage(q, page, more);
+    server::StorePool::Lease lease = readers->Acquire();
+    ReadFrom(*lease);
+    Status s = ListPage(q, page, more);
+    reads_ = nullptr;
+    return s;
+  }
+
   // A page of the collection for the objects and manifest endpoints.
   // Sets *more and the cursor of the last item.
   Status ListPage(const ObjectQuery& q, std::vector<Item>* page, bool* more) {
@@ -728,15 +740,9 @@ Response TaxiiService::ListObjects(const Request& r, bool manifest) const {
 
   std::vector<Item> page;
   bool more = false;
-  {
-    std::optional<server::StorePool::Lease> lease;
-    if (read_path_.readers != nullptr) {
-      lease.emplace(read_path_.readers->Acquire());
-      call.ReadFrom(**lease);
-    }
-    if (Status s = call.ListPage(*q, &page, &more); !s.ok()) {
-      return StoreError(s);
-    }
+  if (Status s = call.ListPagePooled(read_path_.readers, *q, &page, &more);
+      !s.ok()) {
+    return StoreError(s);
   }
   AuditList(call, manifest, static_cast<int64_t>(page.size()));
   // Manifest records are shorter than their objects: enough either way.
@@ -813,15 +819,9 @@ Response TaxiiService::OneObject(const Request& r, bool versions) const {
   q->ids = {id};
   std::vector<Item> page;
   bool more = false;
-  {
-    std::optional<server::StorePool::Lease> lease;
-    if (read_path_.readers != nullptr) {
-      lease.emplace(read_path_.readers->Acquire());
-      call.ReadFrom(**lease);
-    }
-    if (Status s = call.ListPage(*q, &page, &more); !s.ok()) {
-      return StoreError(s);
-    }
+  if (Status s = call.ListPagePooled(read_path_.readers, *q, &page, &more);
+      !s.ok()) {
+    return StoreError(s);
   }
   if (config_.audit_reads) {
     call.AuditRead(

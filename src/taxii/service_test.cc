@@ -24,6 +24,7 @@
 #include "store/directory.h"
 #include "store/sqlite_store.h"
 #include "store/taxii_state.h"
+#include "taxii/pooled_reads_testing.h"
 #include "taxii/protocol.h"
 
 namespace ncert::taxii {
@@ -669,30 +670,14 @@ class TaxiiLeakCachedTest : public TaxiiLeakTest {
     return path_;
   }
   void MakeService(TaxiiConfig config) override {
-    auto pool = server::StorePool::Open(2, [&] {
-      store::SqliteOptions o;
-      o.path = path_;
-      o.clock = &clock_;
-      o.create_if_missing = false;
-      return store::OpenSqliteStore(o);
-    });
-    ASSERT_TRUE(pool.ok()) << pool.status().ToString();
-    pool_ = std::move(*pool);
-    auto watcher = store::OpenSqliteChangeWatcher(path_);
-    ASSERT_TRUE(watcher.ok()) << watcher.status().ToString();
-    watcher_ = std::move(*watcher);
-    cache_ = std::make_unique<PageCache>(8 << 20);
-    TaxiiReadPath rp;
-    rp.readers = pool_.get();
-    rp.changes = watcher_.get();
-    rp.cache = cache_.get();
+    reads_ = OpenPooledReads(path_, clock_, 8 << 20);
+    ASSERT_TRUE(reads_.pool && reads_.watcher);
+    TaxiiReadPath rp = reads_.Path();
     svc_ = std::make_unique<TaxiiService>(*store_, *env_, clock_, config, rp);
   }
   void TearDown() override {
     svc_.reset();
-    cache_.reset();
-    watcher_.reset();
-    pool_.reset();
+    reads_ = {};
     store_.reset();
     for (const char* suffix : {"", "-wal", "-shm"}) {
       std::remove((path_ + suffix).c_str());
@@ -700,19 +685,17 @@ class TaxiiLeakCachedTest : public TaxiiLeakTest {
   }
 
   std::string path_;
-  std::unique_ptr<server::StorePool> pool_;
-  std::unique_ptr<store::ChangeWatcher> watcher_;
-  std::unique_ptr<PageCache> cache_;
+  PooledReads reads_;
 };
 
 TEST_F(TaxiiLeakCachedTest, CachedPagesAgreeWithThePolicyForEveryCaller) {
   EXPECT_GT(RunMatrix(), 1000);
-  const PageCache::Stats first = cache_->stats();
+  const PageCache::Stats first = reads_.cache->stats();
   EXPECT_GT(first.misses, 0u);
   // Principals of the matrix that the policy cannot tell apart (the same
   // view) may share; everything else missed. Now every page is cached.
   EXPECT_GT(RunMatrix(), 1000);
-  const PageCache::Stats second = cache_->stats();
+  const PageCache::Stats second = reads_.cache->stats();
   EXPECT_EQ(second.misses, first.misses);  // all from the cache
   EXPECT_GT(second.hits, first.hits);
 }
