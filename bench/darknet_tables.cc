@@ -5,9 +5,14 @@
 // top-sources table, every scanner and Mirai host of the scanner table and
 // every attack of the victim table is listed, as JSON on stdout.
 //
-//   darknet_tables PREFIX FILE...
+//   darknet_tables [--doorkeeper=LOG2] PREFIX FILE...
+//
+// --doorkeeper sets DarknetOptions::doorkeeper_log2_counters (the source
+// doorkeeper's size, 2^LOG2 counters).
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -29,12 +34,18 @@ class NullSink : public ncert::sensors::SeriesSink {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: darknet_tables PREFIX FILE...\n");
+  ncert::sensors::DarknetOptions opt;
+  int first = 1;
+  if (argc > 1 && std::strncmp(argv[1], "--doorkeeper=", 13) == 0) {
+    opt.doorkeeper_log2_counters = std::atoi(argv[1] + 13);
+    ++first;
+  }
+  if (argc < first + 2) {
+    std::fprintf(stderr,
+                 "usage: darknet_tables [--doorkeeper=LOG2] PREFIX FILE...\n");
     return 2;
   }
-  ncert::sensors::DarknetOptions opt;
-  opt.prefixes = {argv[1]};
+  opt.prefixes = {argv[first]};
   opt.report_top = 1000000;
   NullSink sink;
   auto analyzer = ncert::sensors::DarknetAnalyzer::Create(opt, &sink);
@@ -43,7 +54,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::unique_ptr<ncert::Env> env = ncert::NewPosixEnv();
-  for (int i = 2; i < argc; ++i) {
+  for (int i = first + 1; i < argc; ++i) {
     auto file = env->OpenSequential(argv[i]);
     if (!file.ok()) {
       std::fprintf(stderr, "%s\n", file.status().ToString().c_str());
