@@ -11,8 +11,8 @@
 #include <mutex>
 #include <thread>
 
-#include "sensors/countmin.h"
 #include "sensors/darknet_decode.h"
+#include "sensors/doorkeeper.h"
 #include "sensors/hll.h"
 #include "sensors/hll_small.h"
 #include "sensors/pcap_source.h"
@@ -61,8 +61,6 @@ const MiraiPortInfo* MiraiPort(uint16_t port) {
 
 constexpr uint32_t kKeyIcmp = 131072, kKeyIcmp6 = 131073, kKeyOther = 131074;
 constexpr uint32_t kNumKeys = 131075;
-// The source doorkeeper: 2 rows of 2^15 counters (512 KiB). docs/sensors.md.
-constexpr uint32_t kFilterWidth = 1u << 15, kFilterDepth = 2;
 
 uint32_t PortKey(const Decoded& d, bool fragment) {
   if (fragment) return kKeyOther;
@@ -320,9 +318,9 @@ struct DarknetAnalyzer::State {
 
   HyperLogLog sources, destinations, mirai_sources;
   // The doorkeeper of the three source tables (topk.h, "Filtered offers"):
-  // a conservative count-min over every packet's source, so its estimate
-  // bounds a source's packets, SYNs and backscatter alike.
-  CountMinSketch source_filter;
+  // a conservative count-min over every packet's source (doorkeeper.h), so
+  // its estimate bounds a source's packets, SYNs and backscatter alike.
+  Doorkeeper source_filter;
   SpaceSaving top_sources, scanners, victims;
   std::vector<uint64_t> port_packets;  // exact, by port key
   std::vector<SrcInfo> src_info;
@@ -348,8 +346,7 @@ struct DarknetAnalyzer::State {
         sources(opt.hll_precision),
         destinations(opt.hll_precision),
         mirai_sources(opt.hll_precision),
-        source_filter(
-            *CountMinSketch::CreateWithSize(kFilterWidth, kFilterDepth, true)),
+        source_filter(opt.doorkeeper_log2_counters),
         top_sources(opt.top_sources_capacity),
         scanners(opt.scanner_capacity),
         victims(opt.victim_capacity),
@@ -692,7 +689,7 @@ void DarknetAnalyzer::State::Analyse(const PacketRecord& rec) {
     port.src.AddHash(hsrc);
   }
 
-  const uint64_t src_bound = source_filter.AddHashAndEstimate(hsrc);
+  const uint64_t src_bound = source_filter.AddAndEstimate(hsrc);
   top_sources.OfferFiltered(rec.src, hsrc, src_bound);
   if (mirai) {
     ++report.mirai;
@@ -773,6 +770,12 @@ Result<std::unique_ptr<DarknetAnalyzer>> DarknetAnalyzer::Create(
     if (c < 1 || c > SpaceSaving::kMaxCapacity) {
       return Status::InvalidArgument("table capacity out of range");
     }
+  }
+  if (options.doorkeeper_log2_counters < Doorkeeper::kMinLog2 ||
+      options.doorkeeper_log2_counters > Doorkeeper::kMaxLog2) {
+    return Status::InvalidArgument(
+        fmt::format("doorkeeper size must be 2^{}..2^{} counters",
+                    Doorkeeper::kMinLog2, Doorkeeper::kMaxLog2));
   }
   if (options.lateness_s < 0 || options.attack_timeout_s <= 0) {
     return Status::InvalidArgument("lateness and attack timeout must be > 0");

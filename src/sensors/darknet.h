@@ -64,6 +64,11 @@ struct DarknetOptions {
   size_t max_series_ports = 256;
   size_t max_attacks = 100000;
   size_t report_top = 20;  // rows per list in the report
+  // The source doorkeeper in front of the three source tables: 2^this
+  // 8-bit counters (19: 512 KiB, for about a million distinct sources; a
+  // smaller one only refuses fewer one-packet sources, the tables' bounds
+  // hold at any size). docs/sensors.md, "Source doorkeeper".
+  int doorkeeper_log2_counters = 19;
   // Read (libpcap, decode, hash) on a second thread while the calling one
   // analyses. The same results; more CPU time in all (the batches cross
   // cores), less wall-clock time only on an idle second core.

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <map>
 
+#include "sensors/doorkeeper.h"
 #include "sensors/pcap_writer.h"
 
 namespace ncert::sensors {
@@ -233,6 +234,16 @@ TEST_F(DarknetTest, KnownAnswer) {
   std::string ja = FormatDarknetReport(r, true);
   EXPECT_THAT(en, ::testing::HasSubstr("Mirai (classic)"));
   EXPECT_THAT(ja, ::testing::HasSubstr("DoS 被害推定"));
+}
+
+TEST_F(DarknetTest, DoorkeeperSizeIsChecked) {
+  DarknetOptions opt;
+  for (int log2 : {Doorkeeper::kMinLog2 - 1, Doorkeeper::kMaxLog2 + 1}) {
+    opt.doorkeeper_log2_counters = log2;
+    auto analyzer = DarknetAnalyzer::Create(opt, &sink_);
+    ASSERT_FALSE(analyzer.ok());
+    EXPECT_EQ(analyzer.status().code(), StatusCode::kInvalidArgument);
+  }
 }
 
 TEST_F(DarknetTest, WithoutPrefixTheDarknetSizeIsEstimated) {
