@@ -104,7 +104,7 @@ timed limit "$LIMIT" "${EVENTS[@]}" > "$W/limit.json"
 GREP_INPUT=("${EVENTS[@]}")
 GREP_BYTES=$BYTES
 if [[ -n "${GREP_MB:-}" ]]; then
-  cat "${EVENTS[@]}" | head -c "$((GREP_MB * 1000000))" > "$W/grep-cut.json"
+  (cat "${EVENTS[@]}" || true) | head -c "$((GREP_MB * 1000000))" > "$W/grep-cut.json"
   GREP_INPUT=("$W/grep-cut.json")
   GREP_BYTES=$(wc -c < "$W/grep-cut.json")
 fi
