@@ -126,8 +126,8 @@ PY
   # yara takes one target: the folder of event files.
   # yara compiles one string per value; with a million values that can take
   # longer than the whole match run: give up after YARA_TIMEOUT seconds.
-  if ! timed timeout "${YARA_TIMEOUT:-600}" sh -c "yara -f -r '$W/rules.yar' '$W/events' > '$W/yara.out' 2> '$W/yara.err'"; then
-    YARA_NOTE="yara did not finish within ${YARA_TIMEOUT:-600} s (or failed): $(head -c 200 "$W/yara.err")"
+  if ! timed yara timeout "${YARA_TIMEOUT:-600}" sh -c "yara -f -r '$W/rules.yar' '$W/events' > '$W/yara.out' 2> '$W/yara.err'"; then
+    YARA_NOTE="yara did not finish within ${YARA_TIMEOUT:-600} s (or failed): $(head -c 200 "$W/yara.err" 2>/dev/null || true)"
   fi
 fi
 
