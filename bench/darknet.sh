@@ -7,8 +7,9 @@
 #    seeded: SYNs to IoT ports, Mirai-fingerprinted SYNs, backscatter, ~1M
 #    sources) into bench/out/, once; later runs reuse them.
 # 2. Times `ncert sensors darknet --prefix 100.96.0.0/16` (every analysis on)
-#    on both, with max RSS: memory must not grow with the file; and with
-#    --read-thread (read and decode on a second thread) on the N file.
+#    on both, with max RSS: memory must not grow with the file (the default,
+#    which reads on a second thread with two or more cores); then on the N
+#    file with --no-read-thread (one thread) and --read-thread.
 # 3. The limit: `tcpdump -r FILE -w /dev/null` (libpcap's bare read and
 #    write) on the same N-packet file; and `tshark -r CUT -q -z io,stat,0`
 #    against ncert on a 1,000,000-packet cut.
@@ -49,12 +50,12 @@ measure() {
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 NCERT=(build/ncert -q --json sensors darknet --prefix 100.96.0.0/16)
 measure "ncert sensors darknet ($QUARTER)" "$QUARTER" "${NCERT[@]}" "$OUT/darknet-$QUARTER.pcap"
-measure "ncert sensors darknet ($N)" "$N" "${NCERT[@]}" "$OUT/darknet-$N.pcap"
+measure "ncert sensors darknet --no-read-thread ($N)" "$N" "${NCERT[@]}" --no-read-thread "$OUT/darknet-$N.pcap"
 NC=$CPU; NW=$WALL
 measure "ncert sensors darknet --read-thread ($N)" "$N" "${NCERT[@]}" --read-thread "$OUT/darknet-$N.pcap"
 TC=$CPU; TW=$WALL
 measure "tcpdump -r -w /dev/null ($N)" "$N" tcpdump -r "$OUT/darknet-$N.pcap" -w /dev/null
-echo "ratio ncert / tcpdump: cpu $(python3 -c "print(f'{$NC / $CPU:.1f}x')"), wall $(python3 -c "print(f'{$NW / max(0.001, $WALL):.1f}x')")"
+echo "ratio ncert --no-read-thread / tcpdump: cpu $(python3 -c "print(f'{$NC / $CPU:.1f}x')"), wall $(python3 -c "print(f'{$NW / max(0.001, $WALL):.1f}x')")"
 echo "ratio ncert --read-thread / tcpdump: cpu $(python3 -c "print(f'{$TC / $CPU:.1f}x')"), wall $(python3 -c "print(f'{$TW / max(0.001, $WALL):.1f}x')")"
 measure "ncert sensors darknet (1M cut)" 1000000 "${NCERT[@]}" "$CUT"
 NC=$CPU; NW=$WALL
