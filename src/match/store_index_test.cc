@@ -29,6 +29,17 @@ std::unique_ptr<store::Store> OpenMemoryStore(Clock& clock) {
   return opened.ok() ? std::move(*opened) : nullptr;
 }
 
+// An indicator with uuid bytes `b` whose JSON is filled in by the caller.
+stix::Object IndicatorShell(const UuidBytes& b) {
+  stix::Object o;
+  o.type = "indicator";
+  o.id = "indicator--" + UuidV4FromBytes(b);
+  o.spec_version = "2.1";
+  o.modified = "2025-01-01T00:00:00.000Z";
+  o.version = *ParseTimestamp(o.modified);
+  return o;
+}
+
 TEST(StoreIndexTest, VisibilityValidityAndRevocation) {
   FakeClock clock(*ParseTimestamp("2025-06-01T00:00:00Z"));
   std::unique_ptr<store::Store> s = OpenMemoryStore(clock);
@@ -49,12 +60,7 @@ TEST(StoreIndexTest, VisibilityValidityAndRevocation) {
   for (const Spec& sp : specs) {
     UuidBytes b{};
     b[15] = static_cast<uint8_t>(sp.n);
-    stix::Object o;
-    o.type = "indicator";
-    o.id = "indicator--" + UuidV4FromBytes(b);
-    o.spec_version = "2.1";
-    o.modified = "2025-01-01T00:00:00.000Z";
-    o.version = *ParseTimestamp(o.modified);
+    stix::Object o = IndicatorShell(b);
     std::string extra = sp.extra;
     if (extra.find("valid_from") == std::string::npos) {
       extra += R"(,"valid_from":"2024-01-01T00:00:00Z")";
@@ -170,12 +176,7 @@ TEST(StoreIndexTest, ThreadedBuildIsTheSameIndex) {
     b[13] = static_cast<uint8_t>(n >> 16);
     b[14] = static_cast<uint8_t>(n >> 8);
     b[15] = static_cast<uint8_t>(n);
-    stix::Object o;
-    o.type = "indicator";
-    o.id = "indicator--" + UuidV4FromBytes(b);
-    o.spec_version = "2.1";
-    o.modified = "2025-01-01T00:00:00.000Z";
-    o.version = *ParseTimestamp(o.modified);
+    stix::Object o = IndicatorShell(b);
     std::string extra = R"(,"valid_from":"2024-01-01T00:00:00Z")";
     if (n % 97 == 0) extra += R"(,"revoked":true)";
     if (n % 89 == 0) extra += R"(,"valid_until":"2025-01-01T00:00:00Z")";

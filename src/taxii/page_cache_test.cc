@@ -143,8 +143,8 @@ class CachedServiceTest : public testing::Test {
   static std::string Id(int n) {
     return "indicator--" + UuidV4FromBytes(UuidBytes{static_cast<uint8_t>(n)});
   }
-  // Stores indicator n, TLP:CLEAR for everyone.
-  void Put(store::Store& s, int n) {
+  // Indicator n, a minimal stored form.
+  static stix::Object Indicator(int n) {
     stix::Object o;
     o.type = "indicator";
     o.id = Id(n);
@@ -154,6 +154,11 @@ class CachedServiceTest : public testing::Test {
     o.json = fmt::format(
         R"({{"id":"{}","modified":"{}","spec_version":"2.1","type":"indicator"}})",
         o.id, o.modified);
+    return o;
+  }
+  // Stores indicator n, TLP:CLEAR for everyone.
+  void Put(store::Store& s, int n) {
+    stix::Object o = Indicator(n);
     access::AccessLabel label;
     label.tlp = stix::Tlp::kClear;
     label.owner_org = 1;
@@ -239,15 +244,7 @@ TEST_F(CachedServiceTest, AWriteFromAnotherConnectionIsSeenAtOnce) {
 TEST_F(CachedServiceTest, CallersWithDifferentViewsNeverShareAPage) {
   // A TLP:AMBER object for organisation 2 only.
   {
-    stix::Object o;
-    o.type = "indicator";
-    o.id = Id(9);
-    o.spec_version = "2.1";
-    o.modified = "2024-01-01T00:00:00.000Z";
-    o.version = *ParseTimestamp(o.modified);
-    o.json = fmt::format(
-        R"({{"id":"{}","modified":"{}","spec_version":"2.1","type":"indicator"}})",
-        o.id, o.modified);
+    stix::Object o = Indicator(9);
     access::AccessLabel label;
     label.tlp = stix::Tlp::kAmber;
     label.owner_org = 1;
