@@ -38,7 +38,7 @@ struct MatchCommandOptions {
   uint32_t max_events_per_indicator = 1000;
   bool record = false;
   std::string sensor;
-  int threads = -1;  // matching threads; -1: one per core
+  int threads = -1;  // matching threads; -1: one per core but the reader's
   ShareArgs share;
 };
 
