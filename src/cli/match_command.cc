@@ -238,8 +238,8 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
   po.match_threads =
       opt.threads >= 0
           ? opt.threads
-          : static_cast<int>(
-                std::max(2u, std::thread::hardware_concurrency()) - 1);
+          : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()) -
+                             1);
   match::MatchPipeline pipeline(matcher, po);
   // Runs on this thread, batch after batch in input order.
   auto sink = [&](const telemetry::EventBatch& batch,
@@ -346,8 +346,8 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
         "\"downranked\":{},\"over_correlating\":{},\"skipped_lines\":{}",
         rs.files, rs.events, rs.bytes, secs, cpu_secs,
         secs > 0 ? mb / secs : 0.0, (*index)->size(), build_secs, build_cpu,
-        sum.matches, sum.indicators.size(),
-        sum.suppressed, sum.downranked, sum.over_correlating, rs.skipped_lines);
+        sum.matches, sum.indicators.size(), sum.suppressed, sum.downranked,
+        sum.over_correlating, rs.skipped_lines);
     auto append_map = [&s](std::string_view name, const auto& m) {
       s += fmt::format(",\"{}\":{{", name);
       bool first = true;

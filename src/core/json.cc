@@ -1,12 +1,12 @@
 #include "core/json.h"
 
+#include <fmt/format.h>
+#include <simdjson.h>
+
 #include <algorithm>
 #include <charconv>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
-#include <simdjson.h>
 
 namespace ncert {
 namespace {
@@ -85,8 +85,8 @@ Status Append(const simdjson::dom::element& v, const PathStep* path,
         AppendJsonString(members[i].first, out);
         out->push_back(':');
         PathStep step{path, members[i].first, 0};
-        RETURN_IF_ERROR(Append(members[i].second, &step, out,
-                               duplicate_pointer));
+        RETURN_IF_ERROR(
+            Append(members[i].second, &step, out, duplicate_pointer));
       }
       out->push_back('}');
       return Status::Ok();
@@ -157,13 +157,27 @@ void AppendJsonString(std::string_view s, std::string* out) {
     out->append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         out->append("\\u00");
         out->push_back(kHex[c >> 4]);

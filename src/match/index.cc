@@ -350,8 +350,7 @@ std::optional<Insertion> Place(const pattern::PrefilterAtom& a,
 
 }  // namespace
 
-bool ParseSimplePattern(std::string_view text,
-                                  pattern::PrefilterAtom* atom) {
+bool ParseSimplePattern(std::string_view text, pattern::PrefilterAtom* atom) {
   constexpr std::string_view kEq = " = '";
   if (text.size() < 8 || text.front() != '[' || !text.ends_with("']")) {
     return false;
@@ -416,7 +415,7 @@ struct internal::Prepared {
   };
   Outcome outcome = Outcome::kIndex;
   std::string id;
-  std::string pattern_type;                  // kSkippedType
+  std::string pattern_type;                   // kSkippedType
   std::string problem_rule, problem_message;  // kInvalid
   bool simple = false;
   bool anchored = true;
@@ -632,7 +631,8 @@ std::shared_ptr<const Index> IndexBuilder::Build() {
     if (key[0] == kSpaceString) x.has_string_keys = true;
     x.has_space[static_cast<unsigned char>(key[0])] = true;
     if (key[0] == kSpaceDomain) {
-      int labels = 1 + static_cast<int>(std::count(key.begin(), key.end(), '.'));
+      int labels =
+          1 + static_cast<int>(std::count(key.begin(), key.end(), '.'));
       min_labels = std::min(min_labels, labels);
     }
   });
@@ -664,9 +664,10 @@ Result<std::shared_ptr<const Index>> BuildIndexFromStore(
   Timestamp now = clock.Now();
   store::Query q;
   q.types = {"indicator"};
-  const int threads = options.build_threads >= 0
-                          ? options.build_threads
-                          : static_cast<int>(std::thread::hardware_concurrency());
+  const int threads =
+      options.build_threads >= 0
+          ? options.build_threads
+          : static_cast<int>(std::thread::hardware_concurrency());
   if (threads <= 1) {
     Status st = store.Scan(reader, q, [&](const store::StoredObject& o) {
       builder.AddStored(o.json, now);

@@ -43,8 +43,8 @@ TEST(SimplePatternTest, SameAtomAsTheCompiler) {
     patterns.push_back(fmt::format("[ipv4-addr:value = '{}.{}.{}.{}']",
                                    r % 223 + 1, r >> 8 & 255, r >> 16 & 255,
                                    r >> 24 & 255));
-    patterns.push_back(fmt::format("[ipv4-addr:value = '10.{}.0.0/16']",
-                                   r % 256));
+    patterns.push_back(
+        fmt::format("[ipv4-addr:value = '10.{}.0.0/16']", r % 256));
     patterns.push_back(
         fmt::format("[ipv6-addr:value = '2001:db8::{:x}']", r & 0xffff));
     patterns.push_back(
@@ -55,8 +55,7 @@ TEST(SimplePatternTest, SameAtomAsTheCompiler) {
         fmt::format("[email-addr:value = 'Phish{}@Bad.example']", i));
     patterns.push_back(fmt::format("[file:hashes.MD5 = '{:032X}']", r));
     patterns.push_back(fmt::format("[file:hashes.'MD5' = '{:032x}']", r));
-    patterns.push_back(
-        fmt::format("[file:hashes.'SHA-1' = '{:040x}']", r * 7));
+    patterns.push_back(fmt::format("[file:hashes.'SHA-1' = '{:040x}']", r * 7));
     patterns.push_back(fmt::format("[file:hashes.'SHA-256' = '{:064x}']", r));
   }
   // Shapes the fast path must leave to the compiler.

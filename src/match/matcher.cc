@@ -248,13 +248,12 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
       std::string_view k(b.keys.data() + off, b.keys.size() - off);
       uint64_t h = internal::HashBytes(k);
       x.values.Prefetch(h);
-      b.probes.push_back({h, static_cast<uint32_t>(off),
-                          static_cast<uint32_t>(k.size())});
+      b.probes.push_back(
+          {h, static_cast<uint32_t>(off), static_cast<uint32_t>(k.size())});
       return {};
     }
     const MatchScratch::Buffers::Probe& p = b.probes[next_probe++];
-    return x.values.Find(std::string_view(b.keys).substr(p.off, p.len),
-                         p.hash);
+    return x.values.Find(std::string_view(b.keys).substr(p.off, p.len), p.hash);
   };
 
   // IP addresses: exact, then every CIDR block containing them.
@@ -290,7 +289,8 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
     // Parents with at least as many labels as the shortest domain key.
     int parents = static_cast<int>(std::count(name.begin(), name.end(), '.')) +
                   1 - x.min_domain_labels;
-    for (size_t dot = name.find('.'); parents > 0 && dot != std::string_view::npos;
+    for (size_t dot = name.find('.');
+         parents > 0 && dot != std::string_view::npos;
          dot = name.find('.', dot + 1), --parents) {
       std::string_view parent = name.substr(dot + 1);
       take(lookup(kSpaceDomain, "", parent), f, MatchKind::kSubdomain, name,
@@ -326,7 +326,11 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
   Hex hexes[] = {
       {event.md5, kSpaceHash, "md5:", Field::kMd5, MatchKind::kHash, {}},
       {event.sha1, kSpaceHash, "sha1:", Field::kSha1, MatchKind::kHash, {}},
-      {event.sha256, kSpaceHash, "sha256:", Field::kSha256, MatchKind::kHash,
+      {event.sha256,
+       kSpaceHash,
+       "sha256:",
+       Field::kSha256,
+       MatchKind::kHash,
        {}},
       {event.ja3, kSpaceJa3, "", Field::kJa3, MatchKind::kJa3, {}},
       {event.ja3s, kSpaceJa3, "", Field::kJa3s, MatchKind::kJa3, {}},
@@ -368,8 +372,7 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
     ip(event.dst_ip, Field::kDstIp);
     if (!dom.empty()) domain(dom, Field::kDomain);
     if (url) {
-      take(lookup(kSpaceUrl, "", *url), Field::kUrl, MatchKind::kUrl, *url,
-           "");
+      take(lookup(kSpaceUrl, "", *url), Field::kUrl, MatchKind::kUrl, *url, "");
       if (!url_host.empty()) domain(url_host, Field::kUrlHost);
     }
     if (email) {

@@ -118,7 +118,8 @@ TEST_F(MatcherTest, ParentDomainsDownToTheShortestIndicator) {
   Build({{"deep", "[domain-name:value = 'c2.bad.example.com']"}});
   telemetry::Event e;
   e.domain = "x.y.c2.bad.example.com";
-  EXPECT_THAT(Found(*matcher_, e), UnorderedElementsAre("deep subdomain domain"));
+  EXPECT_THAT(Found(*matcher_, e),
+              UnorderedElementsAre("deep subdomain domain"));
   e.domain = "bad.example.com";
   EXPECT_TRUE(Found(*matcher_, e).empty());
   e.domain = "com";
@@ -126,12 +127,15 @@ TEST_F(MatcherTest, ParentDomainsDownToTheShortestIndicator) {
   Build({{"deep", "[domain-name:value = 'c2.bad.example.com']"},
          {"tld", "[domain-name:value = 'corp']"}});
   e.domain = "a.b.c.corp";
-  EXPECT_THAT(Found(*matcher_, e), UnorderedElementsAre("tld subdomain domain"));
+  EXPECT_THAT(Found(*matcher_, e),
+              UnorderedElementsAre("tld subdomain domain"));
   e.domain = "a.c2.bad.example.com";
-  EXPECT_THAT(Found(*matcher_, e), UnorderedElementsAre("deep subdomain domain"));
+  EXPECT_THAT(Found(*matcher_, e),
+              UnorderedElementsAre("deep subdomain domain"));
   e = {};
   e.url = "http://www.intranet.corp/login";
-  EXPECT_THAT(Found(*matcher_, e), UnorderedElementsAre("tld subdomain url.host"));
+  EXPECT_THAT(Found(*matcher_, e),
+              UnorderedElementsAre("tld subdomain url.host"));
 }
 
 TEST_F(MatcherTest, UrlVariants) {

@@ -36,8 +36,8 @@ struct Slot {
 struct Shared {
   std::mutex mu;
   std::condition_variable cv;
-  std::deque<Slot*> free;       // for the reader to fill
-  std::deque<Slot*> to_match;   // read, in order
+  std::deque<Slot*> free;             // for the reader to fill
+  std::deque<Slot*> to_match;         // read, in order
   std::map<uint64_t, Slot*> matched;  // by sequence number
   bool reading_done = false;
   uint64_t batches_read = 0;  // final once reading_done
@@ -49,9 +49,8 @@ struct Shared {
 
 Status MatchPipeline::Run(telemetry::Reader& reader, const Sink& sink) {
   if (options_.match_threads <= 0) return RunInline(reader, sink);
-  const int in_flight = options_.in_flight > 0
-                            ? options_.in_flight
-                            : 2 * options_.match_threads + 2;
+  const int in_flight = options_.in_flight > 0 ? options_.in_flight
+                                               : 2 * options_.match_threads + 2;
   std::vector<std::unique_ptr<Slot>> slots;
   Shared sh;
   for (int i = 0; i < in_flight; ++i) {

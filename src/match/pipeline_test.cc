@@ -72,20 +72,20 @@ struct Fixture {
     auto reader = Open(paths.empty() ? files : paths);
     MatchPipeline p(matcher, {.match_threads = threads});
     uint64_t last_bytes = 0;
-    return p.Run(*reader, [&](const telemetry::EventBatch& batch,
-                              std::span<const EventMatch> found,
-                              uint64_t bytes) {
-      EXPECT_FALSE(batch.events.empty());
-      EXPECT_GE(bytes, last_bytes);
-      last_bytes = bytes;
-      ++*batches;
-      for (const EventMatch& m : found) {
-        const telemetry::Event& e = batch.events[m.event];
-        seen->emplace_back(e.raw.file, e.raw.line, m.match.indicator_id,
-                           m.match.field);
-      }
-      return Status::Ok();
-    });
+    return p.Run(*reader,
+                 [&](const telemetry::EventBatch& batch,
+                     std::span<const EventMatch> found, uint64_t bytes) {
+                   EXPECT_FALSE(batch.events.empty());
+                   EXPECT_GE(bytes, last_bytes);
+                   last_bytes = bytes;
+                   ++*batches;
+                   for (const EventMatch& m : found) {
+                     const telemetry::Event& e = batch.events[m.event];
+                     seen->emplace_back(e.raw.file, e.raw.line,
+                                        m.match.indicator_id, m.match.field);
+                   }
+                   return Status::Ok();
+                 });
   }
 };
 

@@ -132,7 +132,8 @@ TEST(StoreIndexTest, ThreadedBuildIsTheSameIndex) {
   // The patterning corpus (valid and invalid patterns, real data), then
   // generated ones of every kind, revoked and expired ones among them.
   std::vector<std::string> patterns;
-  auto tsv = NewPosixEnv()->ReadFile("../shared/data/stix-patterns/patterns.tsv");
+  auto tsv =
+      NewPosixEnv()->ReadFile("../shared/data/stix-patterns/patterns.tsv");
   ASSERT_TRUE(tsv.ok()) << tsv.status().ToString();
   for (std::string_view rest = *tsv; !rest.empty();) {
     size_t nl = rest.find('\n');
@@ -156,8 +157,8 @@ TEST(StoreIndexTest, ThreadedBuildIsTheSameIndex) {
             fmt::format("[domain-name:value = 'd{}.example']", i));
         break;
       case 3:
-        patterns.push_back(fmt::format(
-            "[url:value MATCHES '^http://x{}\\\\.example/']", i));
+        patterns.push_back(
+            fmt::format("[url:value MATCHES '^http://x{}\\\\.example/']", i));
         break;
       case 4:
         patterns.push_back(fmt::format(
@@ -208,9 +209,12 @@ TEST(StoreIndexTest, ThreadedBuildIsTheSameIndex) {
   EXPECT_GT(sa.not_current, 0);
   EXPECT_GT(sa.full, 900);
   EXPECT_GT(sa.regex_hyperscan, 950);  // 1,000 less revoked and expired ones
-  for (auto [x, y] : {std::pair{sa.seen, sb.seen}, {sa.indexed, sb.indexed},
-                      {sa.simple, sb.simple}, {sa.full, sb.full},
-                      {sa.unanchored, sb.unanchored}, {sa.invalid, sb.invalid},
+  for (auto [x, y] : {std::pair{sa.seen, sb.seen},
+                      {sa.indexed, sb.indexed},
+                      {sa.simple, sb.simple},
+                      {sa.full, sb.full},
+                      {sa.unanchored, sb.unanchored},
+                      {sa.invalid, sb.invalid},
                       {sa.revoked, sb.revoked},
                       {sa.not_current, sb.not_current},
                       {sa.no_telemetry, sb.no_telemetry},

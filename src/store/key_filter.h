@@ -30,8 +30,7 @@ class KeyFilter {
   void Add(int64_t type_key, const std::array<uint8_t, 16>& uuid) {
     bloom_.Add(Hash(type_key, uuid));
   }
-  bool MayContain(int64_t type_key,
-                  const std::array<uint8_t, 16>& uuid) const {
+  bool MayContain(int64_t type_key, const std::array<uint8_t, 16>& uuid) const {
     return bloom_.MayContain(Hash(type_key, uuid));
   }
 
