@@ -55,6 +55,7 @@ struct MatchScratch::Buffers {
   std::vector<Probe> probes;
   // Normalised event values.
   std::string dom;
+  std::string url, url_scratch;
   std::array<std::string, 6> hex;  // md5, sha1, sha256, ja3, ja3s, hassh
 };
 
@@ -303,14 +304,13 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
   if (!event.domain.empty() && NormalizeDomainInto(event.domain, &b.dom)) {
     dom = b.dom;
   }
-  std::optional<std::string> url;
+  std::string_view url;  // empty: none, or not a URL
   std::string_view url_host;
-  if (!event.url.empty()) {
-    url = NormalizeUrl(event.url, dom);
-    if (url) {
-      url_host = UrlHost(*url);
-      if (!dom.empty() && url_host == dom) url_host = {};
-    }
+  if (!event.url.empty() &&
+      NormalizeUrlInto(event.url, dom, &b.url, &b.url_scratch)) {
+    url = b.url;
+    url_host = UrlHost(url);
+    if (!dom.empty() && url_host == dom) url_host = {};
   }
   std::optional<std::string> email;
   if (!event.email.empty()) email = NormalizeEmail(event.email);
@@ -351,7 +351,7 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
   };
   Text texts[] = {
       {Field::kDomain, !dom.empty() ? dom : event.domain},
-      {Field::kUrl, url ? std::string_view(*url) : event.url},
+      {Field::kUrl, !url.empty() ? url : event.url},
       {Field::kEmail, email ? std::string_view(*email) : event.email},
       {Field::kMd5, event.md5},
       {Field::kSha1, event.sha1},
@@ -371,8 +371,8 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
     ip(event.src_ip, Field::kSrcIp);
     ip(event.dst_ip, Field::kDstIp);
     if (!dom.empty()) domain(dom, Field::kDomain);
-    if (url) {
-      take(lookup(kSpaceUrl, "", *url), Field::kUrl, MatchKind::kUrl, *url, "");
+    if (!url.empty()) {
+      take(lookup(kSpaceUrl, "", url), Field::kUrl, MatchKind::kUrl, url, "");
       if (!url_host.empty()) domain(url_host, Field::kUrlHost);
     }
     if (email) {
@@ -439,7 +439,9 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
       }
       if (field == Field::kSrcIp) value = IpText(event.src_ip);
       if (field == Field::kDstIp) value = IpText(event.dst_ip);
-      if (field == Field::kUrlHost && url) value = std::string(UrlHost(*url));
+      if (field == Field::kUrlHost && !url.empty()) {
+        value = std::string(UrlHost(url));
+      }
       b.hits.push_back({ind, field, MatchKind::kPattern, value, "", false, 1});
     }
   }

@@ -157,8 +157,8 @@ std::optional<std::string> NormalizeDomain(std::string_view text) {
   return out;
 }
 
-std::optional<std::string> NormalizeUrl(std::string_view text,
-                                        std::string_view host) {
+bool NormalizeUrlInto(std::string_view text, std::string_view host,
+                      std::string* out, std::string* scratch) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
     text.remove_prefix(1);
   }
@@ -166,14 +166,15 @@ std::optional<std::string> NormalizeUrl(std::string_view text,
                            text.back() == '\r' || text.back() == '\n')) {
     text.remove_suffix(1);
   }
-  if (text.empty() || text.size() > 65536) return std::nullopt;
+  if (text.empty() || text.size() > 65536) return false;
   for (char c : text) {
     unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f || c == ' ') return std::nullopt;
+    if (u < 0x20 || u == 0x7f || c == ' ') return false;
   }
+  // A bare path joined to `host` ("/a?b" -> "http://host/a?b").
   std::string joined;
   if (text.front() == '/' && !(text.size() > 1 && text[1] == '/')) {
-    if (host.empty()) return std::nullopt;
+    if (host.empty()) return false;
     joined = "http://";
     joined += host;
     joined += text;
@@ -184,13 +185,13 @@ std::optional<std::string> NormalizeUrl(std::string_view text,
   size_t colon = text.find("://");
   if (colon != std::string_view::npos) {
     std::string_view s = text.substr(0, colon);
-    if (s.empty()) return std::nullopt;
+    if (s.empty()) return false;
     for (size_t i = 0; i < s.size(); ++i) {
       char c = s[i];
       bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                 (i > 0 &&
                  ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
-      if (!ok) return std::nullopt;
+      if (!ok) return false;
     }
     scheme = LowerAscii(s);
     text.remove_prefix(colon + 3);
@@ -210,11 +211,11 @@ std::optional<std::string> NormalizeUrl(std::string_view text,
   std::string_view hostpart = authority, port;
   if (!authority.empty() && authority.front() == '[') {
     size_t close = authority.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
+    if (close == std::string_view::npos) return false;
     hostpart = authority.substr(0, close + 1);
     std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
-      if (after.front() != ':') return std::nullopt;
+      if (after.front() != ':') return false;
       port = after.substr(1);
     }
   } else {
@@ -225,42 +226,54 @@ std::optional<std::string> NormalizeUrl(std::string_view text,
     }
   }
   for (char c : port) {
-    if (c < '0' || c > '9') return std::nullopt;
+    if (c < '0' || c > '9') return false;
   }
   while (port.size() > 1 && port.front() == '0') port.remove_prefix(1);
   if (port == DefaultPort(scheme)) port = {};
-  std::string out = scheme;
-  out += "://";
+  out->assign(scheme);
+  *out += "://";
   if (!userinfo.empty()) {
-    AppendPercentNormalized(userinfo, &out);
-    out += '@';
+    AppendPercentNormalized(userinfo, out);
+    *out += '@';
   }
   if (hostpart.empty()) {
-    if (scheme != "file") return std::nullopt;
+    if (scheme != "file") return false;
   } else if (hostpart.front() == '[') {
     std::string_view inner = hostpart.substr(1, hostpart.size() - 2);
     std::optional<telemetry::IpAddr> ip = ParseIp(inner);
-    if (!ip || ip->family != 6) return std::nullopt;
+    if (!ip || ip->family != 6) return false;
     char buf[INET6_ADDRSTRLEN];
     inet_ntop(AF_INET6, ip->bytes.data(), buf, sizeof buf);
-    out += '[';
-    out += buf;
-    out += ']';
+    *out += '[';
+    *out += buf;
+    *out += ']';
   } else {
+    // The host through NormalizeDomain, percent-decoded first when it has
+    // escapes; `*scratch` holds the normalised name.
     std::string decoded;
-    AppendPercentNormalized(hostpart, &decoded);
-    std::optional<std::string> h = NormalizeDomain(decoded);
-    if (!h) return std::nullopt;
-    out += *h;
+    std::string_view name = hostpart;
+    if (hostpart.find('%') != std::string_view::npos) {
+      AppendPercentNormalized(hostpart, &decoded);
+      name = decoded;
+    }
+    if (!NormalizeDomainInto(name, scratch)) return false;
+    *out += *scratch;
   }
   if (!port.empty()) {
-    out += ':';
-    out += port;
+    *out += ':';
+    *out += port;
   }
   size_t hash = rest.find('#');
   if (hash != std::string_view::npos) rest = rest.substr(0, hash);
-  if (rest.empty() || rest.front() != '/') out += '/';
-  AppendPercentNormalized(rest, &out);
+  if (rest.empty() || rest.front() != '/') *out += '/';
+  AppendPercentNormalized(rest, out);
+  return true;
+}
+
+std::optional<std::string> NormalizeUrl(std::string_view text,
+                                        std::string_view host) {
+  std::string out, scratch;
+  if (!NormalizeUrlInto(text, host, &out, &scratch)) return std::nullopt;
   return out;
 }
 

@@ -47,6 +47,10 @@ bool NormalizeDomainInto(std::string_view text, std::string* out);
 // ("/a?b") is joined to `host` when one is given.
 std::optional<std::string> NormalizeUrl(std::string_view text,
                                         std::string_view host = {});
+// The same into `*out`, with `*scratch` for the host (both keep their
+// capacity between calls); false and both unspecified when rejected.
+bool NormalizeUrlInto(std::string_view text, std::string_view host,
+                      std::string* out, std::string* scratch);
 // The host part of a normalised URL ("" for an IP literal's brackets kept).
 std::string_view UrlHost(std::string_view normalized_url);
 
