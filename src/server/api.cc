@@ -182,6 +182,13 @@ class Api {
   Result<simdjson::dom::element> ParseBody(const Request& req,
                                            simdjson::dom::parser& parser,
                                            Response* error);
+  // An administrator's POST of a named record: the admin check, no query
+  // keys, the JSON body and its required non-empty "name". nullopt with
+  // *el and *name set, or the error response.
+  std::optional<Response> AdminBodyWithName(const Request& req,
+                                            simdjson::dom::parser& parser,
+                                            simdjson::dom::element* el,
+                                            std::string* name);
 
   ApiDeps deps_;
   Counter* outcomes_[5] = {};
@@ -558,20 +565,31 @@ Response Api::ListOrgs(const Request& req) {
   return Json(200, JsonListBody("orgs", *orgs, access::OrgJson));
 }
 
-Response Api::AddOrg(const Request& req) {
-  if (auto e = RequireAdmin(req)) return *e;
-  if (auto e = CheckKeys(req, {})) return *e;
-  simdjson::dom::parser parser;
+std::optional<Response> Api::AdminBodyWithName(const Request& req,
+                                               simdjson::dom::parser& parser,
+                                               simdjson::dom::element* el,
+                                               std::string* name) {
+  if (auto e = RequireAdmin(req)) return e;
+  if (auto e = CheckKeys(req, {})) return e;
   Response error;
-  auto el = ParseBody(req, parser, &error);
-  if (!el.ok()) return error;
-  access::Org org;
+  auto body = ParseBody(req, parser, &error);
+  if (!body.ok()) return error;
   std::string_view s;
-  if ((*el)["name"].get_string().get(s) || s.empty()) {
+  if ((*body)["name"].get_string().get(s) || s.empty()) {
     return ErrorResponse(400, "bad-request", "/name: required, a string");
   }
-  org.name = std::string(s);
-  if (!(*el)["type"].get_string().get(s)) {
+  *el = *body;
+  *name = std::string(s);
+  return std::nullopt;
+}
+
+Response Api::AddOrg(const Request& req) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element body;
+  access::Org org;
+  if (auto e = AdminBodyWithName(req, parser, &body, &org.name)) return *e;
+  std::string_view s;
+  if (!body["type"].get_string().get(s)) {
     auto t = access::ParseOrgType(s);
     if (!t) {
       return ErrorResponse(400, "bad-request",
@@ -581,7 +599,7 @@ Response Api::AddOrg(const Request& req) {
     org.type = *t;
   }
   simdjson::dom::array arr;
-  if (!(*el)["sectors"].get_array().get(arr)) {
+  if (!body["sectors"].get_array().get(arr)) {
     for (auto e : arr) {
       if (e.get_string().get(s) || !access::IsValidSectorSlug(s)) {
         return ErrorResponse(400, "bad-request",
@@ -605,19 +623,12 @@ Response Api::ListUsers(const Request& req) {
 }
 
 Response Api::AddUser(const Request& req) {
-  if (auto e = RequireAdmin(req)) return *e;
-  if (auto e = CheckKeys(req, {})) return *e;
   simdjson::dom::parser parser;
-  Response error;
-  auto el = ParseBody(req, parser, &error);
-  if (!el.ok()) return error;
+  simdjson::dom::element body;
   access::User u;
+  if (auto e = AdminBodyWithName(req, parser, &body, &u.name)) return *e;
   std::string_view s;
-  if ((*el)["name"].get_string().get(s) || s.empty()) {
-    return ErrorResponse(400, "bad-request", "/name: required, a string");
-  }
-  u.name = std::string(s);
-  if ((*el)["org"].get_string().get(s)) {
+  if (body["org"].get_string().get(s)) {
     return ErrorResponse(400, "bad-request",
                          "/org: required, an organisation name or id");
   }
@@ -626,12 +637,12 @@ Response Api::AddUser(const Request& req) {
   if (!*org)
     return ErrorResponse(400, "bad-request", "/org: no such organisation");
   u.org_id = (*org)->id;
-  if (!(*el)["role"].get_string().get(s)) {
+  if (!body["role"].get_string().get(s)) {
     auto role = access::ParseRole(s);
     if (!role) return ErrorResponse(400, "bad-request", "/role: unknown role");
     u.role = *role;
   }
-  if (!(*el)["clearance"].get_string().get(s)) {
+  if (!body["clearance"].get_string().get(s)) {
     auto c = access::Clearances().Parse(s);
     if (!c)
       return ErrorResponse(400, "bad-request", "/clearance: unknown level");
