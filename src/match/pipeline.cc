@@ -26,7 +26,7 @@ Status MatchPipeline::RunInline(telemetry::Reader& reader, const Sink& sink) {
 namespace {
 
 struct Slot {
-  telemetry::EventBatch batch;
+  telemetry::PendingBatch pending;
   std::vector<EventMatch> found;
   uint64_t seq = 0;
   uint64_t bytes_read = 0;
@@ -69,7 +69,7 @@ Status MatchPipeline::Run(telemetry::Reader& reader, const Sink& sink) {
         s = sh.free.front();
         sh.free.pop_front();
       }
-      Result<bool> more = reader.Next(&s->batch);
+      Result<bool> more = reader.Read(&s->pending);
       std::lock_guard lock(sh.mu);
       if (!more.ok() || !*more) {
         if (!more.ok()) sh.read_status = more.status();
@@ -91,6 +91,7 @@ Status MatchPipeline::Run(telemetry::Reader& reader, const Sink& sink) {
   for (int t = 0; t < options_.match_threads; ++t) {
     workers.emplace_back([&] {
       MatchScratch scratch;
+      std::unique_ptr<telemetry::BatchParser> parser = reader.NewParser();
       while (true) {
         Slot* s;
         {
@@ -102,8 +103,9 @@ Status MatchPipeline::Run(telemetry::Reader& reader, const Sink& sink) {
           s = sh.to_match.front();
           sh.to_match.pop_front();
         }
+        parser->Parse(&s->pending);
         s->found.clear();
-        matcher_.MatchBatch(s->batch.events, &scratch, &s->found);
+        matcher_.MatchBatch(s->pending.batch().events, &scratch, &s->found);
         std::lock_guard lock(sh.mu);
         sh.matched.emplace(s->seq, s);
         sh.cv.notify_all();
@@ -128,7 +130,11 @@ Status MatchPipeline::Run(telemetry::Reader& reader, const Sink& sink) {
       s = it->second;
       sh.matched.erase(it);
     }
-    Status st = sink(s->batch, s->found, s->bytes_read);
+    // Folded in here, on one thread, in the order read.
+    reader.Commit(&s->pending);
+    Status st = s->pending.batch().events.empty()
+                    ? Status::Ok()
+                    : sink(s->pending.batch(), s->found, s->bytes_read);
     std::lock_guard lock(sh.mu);
     sh.free.push_back(s);
     if (!st.ok()) {

@@ -9,10 +9,11 @@
 //     return Status::Ok();
 //   });
 //
-// One thread reads (a telemetry::Reader is single-threaded), `match_threads`
-// threads match whole batches, and the caller's thread receives the batches
-// in the order they were read, so what it prints is the same as a
-// single-threaded run's. At most `in_flight` batches exist at once: memory is
+// One thread reads (splits the input into lines: telemetry::Reader::Read),
+// `match_threads` threads parse and match whole batches, and the caller's
+// thread commits the batches' counts to the reader and receives them in the
+// order they were read, so what it prints, and the reader's statistics and
+// issues, are the same as a single-threaded run's. At most `in_flight` batches exist at once: memory is
 // bounded by the reader's batch size, never by the input.
 //
 // Thread safety: one Run at a time per pipeline. The reader must not be used
@@ -33,8 +34,8 @@
 namespace ncert::match {
 
 struct PipelineOptions {
-  // Threads matching batches besides the reading thread. 0: no threads at
-  // all, the caller's thread reads and matches in turn.
+  // Threads parsing and matching batches besides the reading thread. 0: no
+  // threads at all, the caller's thread reads, parses and matches in turn.
   int match_threads = 1;
   // Batches read but not yet handed back by the sink; 0 picks
   // 2 * match_threads + 2.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/env.h"
+#include "core/time.h"
 
 namespace ncert::match {
 namespace {
@@ -150,6 +151,122 @@ TEST(PipelineTest, SinkErrorStopsTheRun) {
     });
     EXPECT_EQ(s.message(), "disk full") << threads;
     EXPECT_EQ(calls, 5) << threads;
+  }
+}
+
+// What a reader reports at the end of a run, as one comparable text.
+std::string StatsText(const telemetry::Reader& r) {
+  const telemetry::ReadStats& s = r.stats();
+  std::string out = fmt::format(
+      "files={} lines={} bytes={} events={} "
+      "skipped={} dropped={}\n",
+      s.files, s.lines, s.bytes, s.events, s.skipped_lines, s.dropped_fields);
+  for (const auto& [k, n] : s.by_rule) out += fmt::format("rule {}={}\n", k, n);
+  for (const auto& [k, n] : s.unknown_kinds) {
+    out += fmt::format("kind {}={}\n", k, n);
+  }
+  for (const auto& [k, n] : s.formats)
+    out += fmt::format("format {}={}\n", k, n);
+  for (const auto& i : r.issues()) out += i.ToString() + "\n";
+  return out;
+}
+
+TEST(PipelineTest, ParsingThreadsGiveTheReadersStatsAndIssuesOfOneThread) {
+  // Hostile input across formats: JSON that is invalid, of the wrong type,
+  // too long, from 1970 and with unknown kinds and bad addresses among good
+  // EVE lines; the real auditd and Cowrie fixtures (records spanning lines,
+  // parsed while reading) between them.
+  std::unique_ptr<Env> disk = NewPosixEnv();
+  std::unique_ptr<Env> env = NewMemEnv();
+  std::vector<std::string> files;
+  std::string eve;
+  for (int i = 0; i < 300; ++i) {
+    switch (i % 10) {
+      case 3:
+        eve += "{\"event_type\": \"dns\", \"src_ip\": \n";  // cut
+        break;
+      case 5:
+        eve += fmt::format(
+            "{{\"timestamp\":\"1970-01-01T00:00:0{}Z\",\"event_type\":"
+            "\"x-kind-{}\",\"src_ip\":\"999.1.1.{}\"}}\r\n",
+            i % 10, i % 37, i);
+        break;
+      case 7:
+        eve += "[1, 2, 3]\n\n   \n";
+        break;
+      case 8:
+        eve += "{\"event_type\":\"alert\",\"pad\":\"" +
+               std::string(600 + i, 'a') + "\"}\n";
+        break;
+      default:
+        eve += fmt::format(
+            "{{\"timestamp\":\"2024-03-01T12:00:00Z\",\"event_type\":"
+            "\"dns\",\"src_ip\":\"203.0.113.{}\",\"dest_ip\":"
+            "\"192.0.2.1\",\"dns\":{{\"rrname\":\"c2-{}.bad.example\"}}}}\n",
+            i % 50 + 1, i);
+    }
+  }
+  files.push_back("/t/hostile-eve.json");
+  ASSERT_TRUE(env->WriteFile(files.back(), eve).ok());
+  for (const char* name : {"audit.log", "cowrie.json"}) {
+    auto text = disk->ReadFile(std::string("tests/fixtures/telemetry/") + name);
+    ASSERT_TRUE(text.ok()) << text.status().message();
+    files.push_back(std::string("/t/") + name);
+    ASSERT_TRUE(env->WriteFile(files.back(), *text).ok());
+    files.push_back(fmt::format("/t/again-{}", name));
+    ASSERT_TRUE(env->WriteFile(files.back(), *text).ok());
+  }
+  files.push_back("/t/hostile-eve-2.json");
+  ASSERT_TRUE(env->WriteFile(files.back(), eve).ok());
+
+  Matcher matcher;
+  matcher.Swap(TestIndex());
+  FakeClock clock(Timestamp{1709294400LL * 1000000});  // 2024-03-01 12:00
+  auto run = [&](int threads, std::string* report) {
+    telemetry::ReaderOptions ro;
+    ro.batch_size = 6;
+    ro.max_line_bytes = 512;
+    // Reached in the last file: the cap must cut the same list.
+    ro.max_issues = 160;
+    ro.clock = &clock;
+    auto reader = telemetry::OpenReader(*env, files, ro);
+    ASSERT_TRUE(reader.ok());
+    MatchPipeline p(matcher, {.match_threads = threads, .in_flight = 3});
+    Status s = p.Run(**reader, [&](const telemetry::EventBatch& batch,
+                                   std::span<const EventMatch> found,
+                                   uint64_t) {
+      for (const telemetry::Event& e : batch.events) {
+        *report += fmt::format("{}:{}@{} {} {} {}\n", e.raw.file, e.raw.line,
+                               e.raw.offset, e.source, e.kind,
+                               e.src_ip.present() ? e.src_ip.ToString() : "-");
+      }
+      for (const EventMatch& m : found) {
+        *report += fmt::format("match {} {}\n", m.event, m.match.indicator_id);
+      }
+      return Status::Ok();
+    });
+    ASSERT_TRUE(s.ok()) << s.message();
+    *report += StatsText(**reader);
+  };
+  std::string one;
+  run(0, &one);
+  // The single-threaded run is Reader::Next: check it saw what was planted.
+  EXPECT_NE(one.find("json-invalid"), std::string::npos) << one;
+  EXPECT_NE(one.find("line-too-long"), std::string::npos);
+  EXPECT_NE(one.find("suspicious-time"), std::string::npos);
+  EXPECT_NE(one.find("not-an-object"), std::string::npos);
+  EXPECT_NE(one.find("bad-ip"), std::string::npos);
+  EXPECT_NE(one.find("kind x-kind-"), std::string::npos);
+  EXPECT_NE(one.find("auditd"), std::string::npos);
+  EXPECT_NE(one.find("cowrie"), std::string::npos);
+  EXPECT_NE(one.find("match "), std::string::npos);
+  EXPECT_NE(one.find("/t/again-cowrie.json:"), std::string::npos);
+  EXPECT_NE(one.find("/t/hostile-eve-2.json:4: json-invalid"),
+            std::string::npos);
+  for (int threads : {1, 2, 4}) {
+    std::string many;
+    run(threads, &many);
+    EXPECT_EQ(many, one) << threads << " threads";
   }
 }
 

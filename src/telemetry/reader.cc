@@ -172,20 +172,198 @@ class Decoder {
   size_t zstd_pending_ = 0;
 };
 
+}  // namespace
+
+namespace internal {
+
+// What a batch carries between Read, Parse and Commit.
+struct PendingState {
+  static constexpr uint32_t kNotMade = UINT32_MAX;
+  // A JSON line to parse (in the batch's arena, followed by at least
+  // SIMDJSON_PADDING readable bytes), or an event Read already made.
+  struct Item {
+    std::string_view text;
+    uint64_t line = 0, offset = 0;
+    uint32_t file = 0;
+    uint32_t made = kNotMade;  // else: index into `made`
+    Format format = Format::kAuto;
+  };
+  // An issue Read found, to be listed before item `before_item`'s.
+  struct Noted {
+    size_t before_item;
+    ReadIssue issue;
+  };
+
+  std::vector<Item> items;
+  std::vector<Event> made;  // CSV and auditd events, parsed by Read
+  std::vector<Noted> read_issues;
+  std::optional<Timestamp> now;  // the clock when the batch was read
+
+  // Filled by Parse (and partly Read), folded in by Commit.
+  std::vector<ReadIssue> issues;                        // in input order
+  std::vector<std::pair<std::string, uint64_t>> rules;  // issues by rule
+  std::vector<uint8_t> unknown_kind;                    // per event
+  uint64_t skipped = 0, dropped = 0;
+
+  void Clear() {
+    items.clear();
+    made.clear();
+    read_issues.clear();
+    issues.clear();
+    rules.clear();
+    unknown_kind.clear();
+    skipped = dropped = 0;
+    now.reset();
+  }
+  void Count(std::string_view rule) {
+    for (auto& [r, n] : rules) {
+      if (r == rule) {
+        ++n;
+        return;
+      }
+    }
+    rules.emplace_back(std::string(rule), 1);
+  }
+};
+
+}  // namespace internal
+
+PendingBatch::PendingBatch() : state_(new internal::PendingState) {}
+PendingBatch::~PendingBatch() = default;
+
+namespace {
+
+using internal::PendingState;
+
+// Events far from the reading time are kept and flagged (ReaderOptions).
+bool SuspiciousTime(const Event& e, const std::optional<Timestamp>& now,
+                    const ReaderOptions& opt) {
+  return now && e.time &&
+         (e.time->micros > now->micros + opt.max_future_micros ||
+          e.time->micros < now->micros - opt.max_past_micros);
+}
+
+std::string SuspiciousTimeMessage(const Event& e, Timestamp now) {
+  return fmt::format("{} is far from now ({}); event kept",
+                     FormatTimestamp(*e.time), FormatTimestamp(now));
+}
+
+class ParserImpl final : public BatchParser, private LineSink {
+ public:
+  ParserImpl(const std::vector<std::string>& files, const ReaderOptions& opt)
+      : files_(files), opt_(opt) {}
+
+  void Parse(PendingBatch* p) override { ParseInto(&p->batch(), &p->state()); }
+
+  void ParseInto(EventBatch* batch, PendingState* st) {
+    st_ = st;
+    batch->events.clear();
+    batch->events.reserve(st->items.size());
+    st->issues.clear();
+    st->unknown_kind.clear();
+    size_t next_noted = 0;
+    auto noted_before = [&](size_t k) {
+      for (; next_noted < st->read_issues.size() &&
+             st->read_issues[next_noted].before_item <= k;
+           ++next_noted) {
+        st->issues.push_back(std::move(st->read_issues[next_noted].issue));
+      }
+    };
+    for (size_t k = 0; k < st->items.size(); ++k) {
+      noted_before(k);
+      const PendingState::Item& it = st->items[k];
+      if (it.made != PendingState::kNotMade) {
+        batch->events.push_back(std::move(st->made[it.made]));
+        st->unknown_kind.push_back(0);
+        continue;
+      }
+      if (json_ == nullptr || it.file != json_file_) {
+        json_ =
+            internal::NewJsonFormat(it.format, opt_.field_map, files_[it.file]);
+        json_file_ = it.file;
+      }
+      file_ = it.file;
+      line_ = it.line;
+      // Parsed in place: an Event is a few hundred bytes, not worth a copy.
+      Event& e = batch->events.emplace_back();
+      bool unknown = false;
+      if (!json_->Parse(it.text, &e, batch, this, &unknown)) {
+        batch->events.pop_back();
+        ++st->skipped;
+        continue;
+      }
+      e.raw = {it.file, it.line, it.offset};
+      st->unknown_kind.push_back(unknown);
+      if (SuspiciousTime(e, st->now, opt_)) {
+        Issue("suspicious-time", SuspiciousTimeMessage(e, *st->now));
+      }
+    }
+    noted_before(SIZE_MAX);
+    st_ = nullptr;
+  }
+
+ private:
+  void Issue(std::string_view rule, std::string message) override {
+    st_->Count(rule);
+    if (st_->issues.size() < opt_.max_issues) {
+      st_->issues.push_back(
+          {files_[file_], line_, std::string(rule), std::move(message)});
+    }
+  }
+  void DroppedField() override { ++st_->dropped; }
+
+  const std::vector<std::string>& files_;
+  const ReaderOptions& opt_;
+  PendingState* st_ = nullptr;
+  std::unique_ptr<JsonFormat> json_;  // for json_file_
+  uint32_t json_file_ = 0;
+  uint32_t file_ = 0;
+  uint64_t line_ = 0;
+};
+
 class ReaderImpl final : public Reader, private LineSink {
  public:
   ReaderImpl(Env& env, std::vector<std::string> files, ReaderOptions opt)
-      : env_(env), files_(std::move(files)), opt_(opt) {
+      : env_(env),
+        files_(std::move(files)),
+        opt_(opt),
+        own_parser_(files_, opt_) {
     buf_.resize(opt_.max_line_bytes + kChunk + 1);
   }
 
   Result<bool> Next(EventBatch* batch) override {
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, ReadInto(batch, &own_state_));
+      if (!more) return false;
+      own_parser_.ParseInto(batch, &own_state_);
+      CommitFrom(*batch, &own_state_);
+      if (!batch->events.empty()) return true;
+    }
+  }
+
+  Result<bool> Read(PendingBatch* p) override {
+    return ReadInto(&p->batch(), &p->state());
+  }
+  std::unique_ptr<BatchParser> NewParser() const override {
+    return std::make_unique<ParserImpl>(files_, opt_);
+  }
+  void Commit(PendingBatch* p) override { CommitFrom(p->batch(), &p->state()); }
+
+  const ReadStats& stats() const override { return stats_; }
+  const std::vector<ReadIssue>& issues() const override { return issues_; }
+  const std::vector<std::string>& files() const override { return files_; }
+
+ private:
+  Result<bool> ReadInto(EventBatch* batch, PendingState* st) {
     batch->Clear();
+    st->Clear();
     batch_ = batch;
+    st_ = st;
+    run_open_ = false;
     // "Now" once a batch: a batch is read in milliseconds, far below the
     // plausibility window, and the clock is not free per event.
-    if (opt_.clock != nullptr) now_ = opt_.clock->Now();
-    while (batch->events.size() < opt_.batch_size) {
+    if (opt_.clock != nullptr) st->now = opt_.clock->Now();
+    while (st->items.size() < opt_.batch_size) {
       if (!open_) {
         if (next_file_ >= files_.size()) break;
         RETURN_IF_ERROR(OpenNext());
@@ -199,29 +377,58 @@ class ReaderImpl final : public Reader, private LineSink {
       }
       HandleLine(line);
     }
+    SealRun();
     batch_ = nullptr;
-    return !batch->events.empty();
+    st_ = nullptr;
+    return !st->items.empty() || !st->read_issues.empty() ||
+           !st->rules.empty() || st->skipped > 0 || st->dropped > 0;
   }
 
-  const ReadStats& stats() const override { return stats_; }
-  const std::vector<ReadIssue>& issues() const override { return issues_; }
-  const std::vector<std::string>& files() const override { return files_; }
+  // Folds a parsed batch into stats_ and issues_, in read order.
+  void CommitFrom(const EventBatch& batch, PendingState* st) {
+    for (const auto& [rule, n] : st->rules) {
+      auto it = stats_.by_rule.find(rule);
+      if (it == stats_.by_rule.end()) {
+        stats_.by_rule.emplace(rule, n);
+      } else {
+        it->second += n;
+      }
+    }
+    for (ReadIssue& issue : st->issues) {
+      if (issues_.size() >= opt_.max_issues) break;
+      issues_.push_back(std::move(issue));
+    }
+    for (size_t i = 0; i < batch.events.size(); ++i) {
+      if (i < st->unknown_kind.size() && st->unknown_kind[i]) {
+        CountUnknownKind(batch.events[i].kind);
+      }
+    }
+    stats_.events += batch.events.size();
+    stats_.skipped_lines += st->skipped;
+    stats_.dropped_fields += st->dropped;
+  }
 
- private:
-  // LineSink.
-  void Issue(std::string_view rule, std::string message) override {
-    auto it = stats_.by_rule.find(rule);
-    if (it == stats_.by_rule.end()) {
-      stats_.by_rule.emplace(std::string(rule), 1);
-    } else {
+  void CountUnknownKind(std::string_view kind) {
+    auto it = stats_.unknown_kinds.find(kind);
+    if (it != stats_.unknown_kinds.end()) {
       ++it->second;
-    }
-    if (issues_.size() < opt_.max_issues) {
-      issues_.push_back(
-          {files_[cur_], issue_line_, std::string(rule), std::move(message)});
+    } else if (stats_.unknown_kinds.size() < kMaxUnknownKinds) {
+      stats_.unknown_kinds.emplace(std::string(kind), 1);
+    } else {
+      ++stats_.unknown_kinds["(other)"];
     }
   }
-  void DroppedField() override { ++stats_.dropped_fields; }
+
+  // LineSink, while reading: listed before the next item's own issues.
+  void Issue(std::string_view rule, std::string message) override {
+    st_->Count(rule);
+    if (st_->read_issues.size() < opt_.max_issues) {
+      st_->read_issues.push_back(
+          {st_->items.size(),
+           {files_[cur_], issue_line_, std::string(rule), std::move(message)}});
+    }
+  }
+  void DroppedField() override { ++st_->dropped; }
 
   Status OpenNext() {
     cur_ = static_cast<uint32_t>(next_file_++);
@@ -278,7 +485,7 @@ class ReaderImpl final : public Reader, private LineSink {
     if (!csv_pending_.empty()) {
       issue_line_ = csv_line_;
       Issue("csv-quote", "the file ends inside a quoted field");
-      ++stats_.skipped_lines;
+      ++st_->skipped;
       csv_pending_.clear();
     }
     decoder_.reset();
@@ -286,6 +493,7 @@ class ReaderImpl final : public Reader, private LineSink {
   }
 
   Status Fill() {
+    SealRun();  // the lines of the run move (or are overwritten) below
     if (pos_ > 0) {
       std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
       end_ -= pos_;
@@ -366,7 +574,7 @@ class ReaderImpl final : public Reader, private LineSink {
     issue_line_ = line_no_;
     Issue("line-too-long",
           fmt::format("longer than {} bytes; skipped", opt_.max_line_bytes));
-    ++stats_.skipped_lines;
+    ++st_->skipped;
   }
 
   static bool Blank(std::string_view l) {
@@ -381,17 +589,34 @@ class ReaderImpl final : public Reader, private LineSink {
     if (format_ == Format::kAuditd) return HandleAudit(line);
     if (format_ == Format::kCsv) return HandleCsv(line);
     if (Blank(line)) return;
-    std::string_view copy =
-        batch_->InternPadded(line, simdjson::SIMDJSON_PADDING);
-    // Parsed in place: an Event is a few hundred bytes, not worth a copy.
-    Event& e = batch_->events.emplace_back();
-    bool unknown = false;
-    if (!json_->Parse(copy, &e, batch_, this, &unknown)) {
-      batch_->events.pop_back();
-      ++stats_.skipped_lines;
-      return;
+    // JSON lines are parsed later (perhaps on another thread), from one copy
+    // of each run of adjacent lines: a memcpy per run, not per line.
+    if (run_open_ && (line.data() < run_end_ || line.data() - run_end_ > 2)) {
+      SealRun();
     }
-    Emit(e, unknown, line_no_, line_offset_, /*in_place=*/true);
+    if (!run_open_) {
+      run_open_ = true;
+      run_begin_ = line.data();
+      run_first_item_ = st_->items.size();
+    }
+    run_end_ = line.data() + line.size();
+    st_->items.push_back(
+        {line, line_no_, line_offset_, cur_, PendingState::kNotMade, format_});
+  }
+
+  // Copies the open run of JSON lines into the batch's arena, padded for
+  // simdjson, and points its items at the copy.
+  void SealRun() {
+    if (!run_open_) return;
+    run_open_ = false;
+    std::string_view copy = batch_->InternPadded(
+        std::string_view(run_begin_,
+                         static_cast<size_t>(run_end_ - run_begin_)),
+        simdjson::SIMDJSON_PADDING);
+    for (size_t i = run_first_item_; i < st_->items.size(); ++i) {
+      std::string_view& t = st_->items[i].text;
+      t = std::string_view(copy.data() + (t.data() - run_begin_), t.size());
+    }
   }
 
   void HandleCsv(std::string_view line) {
@@ -410,7 +635,7 @@ class ReaderImpl final : public Reader, private LineSink {
     if (csv_pending_.size() > opt_.max_line_bytes) {
       issue_line_ = csv_line_;
       Issue("line-too-long", "a quoted CSV field runs past the line limit");
-      ++stats_.skipped_lines;
+      ++st_->skipped;
       csv_pending_.clear();
       return;
     }
@@ -426,10 +651,10 @@ class ReaderImpl final : public Reader, private LineSink {
     Event e;
     bool header = false;
     if (!csv_->Parse(rec, &e, batch_, this, &header)) {
-      if (!header) ++stats_.skipped_lines;
+      if (!header) ++st_->skipped;
       return;
     }
-    Emit(e, false, line, offset);
+    Emit(e, line, offset);
   }
 
   void HandleAudit(std::string_view line) {
@@ -438,7 +663,7 @@ class ReaderImpl final : public Reader, private LineSink {
     if (!internal::ParseAuditHeader(line, &type, &stamp)) {
       Issue("auditd-format",
             "not an audit record (type=... msg=audit(TIME:SERIAL): ...)");
-      ++stats_.skipped_lines;
+      ++st_->skipped;
       return;
     }
     if (!audit_.empty() && stamp != audit_stamp_) FlushAudit();
@@ -451,7 +676,7 @@ class ReaderImpl final : public Reader, private LineSink {
     }
     if (audit_.size() + line.size() > opt_.max_line_bytes) {
       Issue("line-too-long", "the records of one audit event are too long");
-      ++stats_.skipped_lines;
+      ++st_->skipped;
       audit_.clear();
       return;
     }
@@ -466,40 +691,29 @@ class ReaderImpl final : public Reader, private LineSink {
     issue_line_ = audit_line_;
     Event e;
     if (internal::ParseAuditEvent(records, &e, batch_, this)) {
-      Emit(e, false, audit_line_, audit_offset_);
+      Emit(e, audit_line_, audit_offset_);
     } else {
-      ++stats_.skipped_lines;
+      ++st_->skipped;
     }
     issue_line_ = saved;
   }
 
-  void Emit(Event& e, bool unknown_kind, uint64_t line, uint64_t offset,
-            bool in_place = false) {
+  // An event Read made itself (CSV, auditd).
+  void Emit(Event& e, uint64_t line, uint64_t offset) {
     e.raw = {cur_, line, offset};
-    if (unknown_kind) {
-      auto it = stats_.unknown_kinds.find(e.kind);
-      if (it != stats_.unknown_kinds.end()) {
-        ++it->second;
-      } else if (stats_.unknown_kinds.size() < kMaxUnknownKinds) {
-        stats_.unknown_kinds.emplace(std::string(e.kind), 1);
-      } else {
-        ++stats_.unknown_kinds["(other)"];
-      }
+    if (SuspiciousTime(e, st_->now, opt_)) {
+      uint64_t saved = issue_line_;
+      issue_line_ = line;
+      Issue("suspicious-time", SuspiciousTimeMessage(e, *st_->now));
+      issue_line_ = saved;
     }
-    if (opt_.clock != nullptr && e.time) {
-      const Timestamp now = now_;
-      if (e.time->micros > now.micros + opt_.max_future_micros ||
-          e.time->micros < now.micros - opt_.max_past_micros) {
-        uint64_t saved = issue_line_;
-        issue_line_ = line;
-        Issue("suspicious-time",
-              fmt::format("{} is far from now ({}); event kept",
-                          FormatTimestamp(*e.time), FormatTimestamp(now)));
-        issue_line_ = saved;
-      }
-    }
-    ++stats_.events;
-    if (!in_place) batch_->events.push_back(e);
+    st_->items.push_back({{},
+                          line,
+                          offset,
+                          cur_,
+                          static_cast<uint32_t>(st_->made.size()),
+                          format_});
+    st_->made.push_back(std::move(e));
   }
 
   Env& env_;
@@ -507,8 +721,17 @@ class ReaderImpl final : public Reader, private LineSink {
   ReaderOptions opt_;
   ReadStats stats_;
   std::vector<ReadIssue> issues_;
+  ParserImpl own_parser_;  // for Next
+  PendingState own_state_;
+
+  // The batch being read, and the run of adjacent JSON lines in buf_ not
+  // yet copied into its arena.
   EventBatch* batch_ = nullptr;
-  Timestamp now_;  // the clock at the start of this batch
+  PendingState* st_ = nullptr;
+  bool run_open_ = false;
+  const char* run_begin_ = nullptr;
+  const char* run_end_ = nullptr;
+  size_t run_first_item_ = 0;
 
   size_t next_file_ = 0;
   uint32_t cur_ = 0;

@@ -15,7 +15,10 @@
 // maximum line length. Malformed input is data: the line is skipped (or the
 // field dropped), counted in ReadStats by rule and listed, capped, as issues.
 //
-// Thread safety: a Reader is used by one thread.
+// Thread safety: a Reader is used by one thread, except in the three-step
+// form (Read, BatchParser::Parse, Commit below): then one thread reads,
+// any number parse, and one commits (stats() and issues() belong to the
+// committing thread).
 #ifndef NCERT_TELEMETRY_READER_H_
 #define NCERT_TELEMETRY_READER_H_
 
@@ -96,13 +99,68 @@ struct ReadStats {
   std::map<std::string, uint64_t, std::less<>> formats;
 };
 
+namespace internal {
+struct PendingState;  // reader.cc
+}
+
+// A batch between the three steps of Reader::Read, BatchParser::Parse and
+// Reader::Commit: the lines read (copied into the batch's arena), then the
+// events parsed from them, and what was found wrong on the way.
+//
+// Thread safety: used by one thread at a time; the steps hand it over.
+class PendingBatch {
+ public:
+  PendingBatch();
+  ~PendingBatch();
+  PendingBatch(const PendingBatch&) = delete;
+  PendingBatch& operator=(const PendingBatch&) = delete;
+
+  // The events, once parsed; strings point into its arena.
+  EventBatch& batch() { return batch_; }
+  const EventBatch& batch() const { return batch_; }
+  internal::PendingState& state() { return *state_; }
+
+ private:
+  EventBatch batch_;
+  std::unique_ptr<internal::PendingState> state_;
+};
+
+// Turns the lines of a PendingBatch into events. One per parsing thread.
+//
+// Thread safety: one thread at a time per parser; parsers of one reader
+// may run at once, each on its own batch.
+class BatchParser {
+ public:
+  virtual ~BatchParser() = default;
+  // Fills p->batch().events, in line order, and notes malformed lines.
+  virtual void Parse(PendingBatch* p) = 0;
+};
+
 class Reader {
  public:
   virtual ~Reader() = default;
   // Clears `batch` and fills it with up to batch_size events. Returns false
   // when every file is read and the batch is empty. A Status is an
   // operational error (a file could not be opened or read), not bad input.
+  // The same as Read, Parse and Commit in turn.
   virtual Result<bool> Next(EventBatch* batch) = 0;
+
+  // Reading in three steps, for a caller that parses on several threads
+  // (match::MatchPipeline): Read splits the input into lines on one thread
+  // (decompressing, numbering lines, parsing the multi-line formats CSV and
+  // auditd); each parsing thread turns lines into events with its own
+  // BatchParser; Commit folds a batch's counts and issues into stats() and
+  // issues() and must see the batches in the order they were read. The
+  // events, statistics and issues are those Next would give.
+  //
+  // Read: up to batch_size lines (or records) into `p`. False when the
+  // input is exhausted and `p` holds nothing, not even an issue (a batch
+  // read with true must be committed, even if it parses to no event).
+  virtual Result<bool> Read(PendingBatch* p) = 0;
+  // A parser for this reader's files; thread-safe to call.
+  virtual std::unique_ptr<BatchParser> NewParser() const = 0;
+  virtual void Commit(PendingBatch* p) = 0;
+
   virtual const ReadStats& stats() const = 0;
   virtual const std::vector<ReadIssue>& issues() const = 0;
   // The files, in the order read; RawRef::file indexes this list.
