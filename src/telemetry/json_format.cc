@@ -3,8 +3,12 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ncert::telemetry::internal {
@@ -257,6 +261,28 @@ std::string_view ComposeUrl(EventBatch* b, std::string_view host,
   return Concat(b, "http://", host, path);
 }
 
+// Holds a walk's issues until it is known whether the walk stands (see
+// TableFormat::FromRun).
+class HeldSink final : public LineSink {
+ public:
+  void Begin() {
+    issues_.clear();
+    dropped_ = 0;
+  }
+  void Issue(std::string_view rule, std::string message) override {
+    issues_.emplace_back(std::string(rule), std::move(message));
+  }
+  void DroppedField() override { ++dropped_; }
+  void ForwardTo(LineSink* to) {
+    for (auto& [rule, message] : issues_) to->Issue(rule, std::move(message));
+    for (int i = 0; i < dropped_; ++i) to->DroppedField();
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> issues_;
+  int dropped_ = 0;
+};
+
 class TableFormat : public JsonFormat {
  public:
   bool Parse(std::string_view line, Event* e, EventBatch* batch, LineSink* sink,
@@ -286,6 +312,33 @@ class TableFormat : public JsonFormat {
     return Finish(e, batch, sink, unknown_kind);
   }
 
+  void StartRun(std::string_view run) override {
+    in_run_ = false;
+    if (run.size() < kMinRun) return;  // a few lines: as fast one by one
+    many_.threaded = false;  // no stage-1 thread: the caller has threads
+    // A capacity that only grows: simdjson reallocates when it changes.
+    capacity_ =
+        std::max(capacity_, std::bit_ceil(std::max(run.size(), kMinCapacity)));
+    if (many_.iterate_many(run.data(), run.size(), capacity_).get(stream_)) {
+      return;
+    }
+    run_ = run;
+    it_ = stream_.begin();
+    in_run_ = true;
+  }
+
+  bool ParseInRun(std::string_view line, Event* e, EventBatch* batch,
+                  LineSink* sink, bool* unknown_kind) override {
+    if (in_run_) {
+      if (std::optional<bool> ok =
+              FromRun(line, e, batch, sink, unknown_kind)) {
+        return *ok;
+      }
+      in_run_ = false;  // the rest of the run line by line
+    }
+    return Parse(line, e, batch, sink, unknown_kind);
+  }
+
  protected:
   virtual bool Finish(Event* e, EventBatch* batch, LineSink* sink,
                       bool* unknown_kind) = 0;
@@ -295,7 +348,73 @@ class TableFormat : public JsonFormat {
   TimeStyle time_style_ = TimeStyle::kAuto;
 
  private:
+  static constexpr size_t kMinRun = 4096;
+  static constexpr size_t kMinCapacity = 512 * 1024;
+
+  // The line's event from the run's stage-1 pass, or nullopt (and `e` left
+  // empty) when that pass cannot vouch for it. It can when the document the
+  // stream is at is exactly the line: it starts at the line's first byte, a
+  // '{' (which stage 1 found structural, so outside any string; and after a
+  // newline no escape is pending, so stage 1 classified the line's bytes as
+  // it would have the line alone), and the next document starts at the next
+  // line (so this one ended within the line and nothing else began in it).
+  // The walk is then the walk of the line alone. Anything else (two objects
+  // on a line, a string left open by an earlier line, an error in the walk)
+  // is parsed alone by Parse, and the walk's issues are dropped so that none
+  // is reported twice.
+  std::optional<bool> FromRun(std::string_view line, Event* e,
+                              EventBatch* batch, LineSink* sink,
+                              bool* unknown_kind) {
+    if (!(it_ != stream_.end()) || it_.error()) return std::nullopt;
+    std::string_view t = line;
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) {
+      t.remove_suffix(1);
+    }
+    const size_t start = static_cast<size_t>(line.data() - run_.data());
+    if (t.empty() || t.front() != '{' || t.back() != '}' ||
+        it_.current_index() != start) {
+      return std::nullopt;
+    }
+    // Where the next line's document must start (the run's end: none).
+    size_t next = start + t.size();
+    while (next < run_.size() && (run_[next] == ' ' || run_[next] == '\t' ||
+                                  run_[next] == '\r' || run_[next] == '\n')) {
+      ++next;
+    }
+    const bool last = next == run_.size();
+    // The last line has no next document to bound it: measure it.
+    if (last && it_.source().size() != t.size()) return std::nullopt;
+    od::document_reference doc;
+    od::object obj;
+    if ((*it_).get(doc) || doc.get_object().get(obj)) return std::nullopt;
+    scratch_.Reset();
+    held_.Begin();
+    Walker w(e, &scratch_, batch, &held_, time_style_);
+    bool stands = !w.Object(table_.root(), obj, 0);
+    if (stands) {
+      ++it_;
+      stands = last ? !(it_ != stream_.end())
+                    : it_ != stream_.end() && !it_.error() &&
+                          it_.current_index() == next;
+    }
+    if (!stands) {
+      *e = Event();
+      return std::nullopt;
+    }
+    held_.ForwardTo(sink);
+    return Finish(e, batch, sink, unknown_kind);
+  }
+
   od::parser parser_;
+  // The current run: its own parser, since a line parsed alone must not
+  // disturb the stream.
+  od::parser many_;
+  od::document_stream stream_;
+  od::document_stream::iterator it_;
+  std::string_view run_;
+  size_t capacity_ = 0;
+  bool in_run_ = false;
+  HeldSink held_;
 };
 
 // ---- Cowrie -------------------------------------------------------------

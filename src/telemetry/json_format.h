@@ -25,6 +25,19 @@ class JsonFormat {
   // no event. Sets *unknown_kind when the kind is not one the format knows.
   virtual bool Parse(std::string_view line, Event* e, EventBatch* batch,
                      LineSink* sink, bool* unknown_kind) = 0;
+
+  // A run of lines lying one after another in `run` (each but the last
+  // ended by its newline; `run` followed by at least 64 readable bytes):
+  // the lines passed to ParseInRun until the next StartRun are its lines,
+  // in order. One stage-1 pass of simdjson then covers the whole run
+  // instead of one per line.
+  virtual void StartRun(std::string_view run) { (void)run; }
+  // Parse for a line of the current run: the same event and the same
+  // issues (a line the run's pass cannot vouch for is parsed alone).
+  virtual bool ParseInRun(std::string_view line, Event* e, EventBatch* batch,
+                          LineSink* sink, bool* unknown_kind) {
+    return Parse(line, e, batch, sink, unknown_kind);
+  }
 };
 
 // `file_name` lets Zeek take the log's name from the file when `_path` is

@@ -194,7 +194,14 @@ struct PendingState {
     ReadIssue issue;
   };
 
+  // Adjacent JSON lines of one file, copied together: items [first, end).
+  struct Run {
+    std::string_view text;
+    size_t first, end;
+  };
+
   std::vector<Item> items;
+  std::vector<Run> runs;
   std::vector<Event> made;  // CSV and auditd events, parsed by Read
   std::vector<Noted> read_issues;
   std::optional<Timestamp> now;  // the clock when the batch was read
@@ -207,6 +214,7 @@ struct PendingState {
 
   void Clear() {
     items.clear();
+    runs.clear();
     made.clear();
     read_issues.clear();
     issues.clear();
@@ -261,7 +269,7 @@ class ParserImpl final : public BatchParser, private LineSink {
     batch->events.reserve(st->items.size());
     st->issues.clear();
     st->unknown_kind.clear();
-    size_t next_noted = 0;
+    size_t next_noted = 0, next_run = 0;
     auto noted_before = [&](size_t k) {
       for (; next_noted < st->read_issues.size() &&
              st->read_issues[next_noted].before_item <= k;
@@ -282,12 +290,15 @@ class ParserImpl final : public BatchParser, private LineSink {
             internal::NewJsonFormat(it.format, opt_.field_map, files_[it.file]);
         json_file_ = it.file;
       }
+      if (next_run < st->runs.size() && st->runs[next_run].first == k) {
+        json_->StartRun(st->runs[next_run++].text);
+      }
       file_ = it.file;
       line_ = it.line;
       // Parsed in place: an Event is a few hundred bytes, not worth a copy.
       Event& e = batch->events.emplace_back();
       bool unknown = false;
-      if (!json_->Parse(it.text, &e, batch, this, &unknown)) {
+      if (!json_->ParseInRun(it.text, &e, batch, this, &unknown)) {
         batch->events.pop_back();
         ++st->skipped;
         continue;
@@ -617,6 +628,7 @@ class ReaderImpl final : public Reader, private LineSink {
       std::string_view& t = st_->items[i].text;
       t = std::string_view(copy.data() + (t.data() - run_begin_), t.size());
     }
+    st_->runs.push_back({copy, run_first_item_, st_->items.size()});
   }
 
   void HandleCsv(std::string_view line) {

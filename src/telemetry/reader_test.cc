@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include "telemetry/event_json.h"
+
 namespace ncert::telemetry {
 namespace {
 
@@ -67,6 +69,83 @@ std::string Lines(int n) {
   std::string s;
   for (int i = 0; i < n; ++i) s += std::string(kEve) + "\n";
   return s;
+}
+
+// Runs of adjacent lines are parsed with one simdjson stage-1 pass, lines
+// that pass cannot vouch for alone: the result must be that of every line
+// parsed alone (batches of one line are), for hostile runs too.
+TEST(ReaderTest, RunsParseAsTheirLinesAlone) {
+  auto good = [](int i) {
+    return "{\"timestamp\":\"2024-03-01T12:00:00Z\",\"event_type\":\"dns\","
+           "\"src_ip\":\"10.0.0." +
+           std::to_string(i % 250) +
+           "\",\"src_port\":53,\"dns\":{\"rrname\":\"a" + std::to_string(i) +
+           ".example\"}}";
+  };
+  const std::vector<std::string> tricky = {
+      // Two objects on one line.
+      "{\"event_type\":\"dns\",\"src_ip\":\"1.2.3.4\"}{\"event_type\":\"x\"}",
+      // An object left open that the next line closes: in the run's pass one
+      // valid document over two lines, alone two invalid lines.
+      "{\"event_type\":\"dns\",\"src_ip\":\"1.2.3.5\",\"a\":{\"b\":1}\n}",
+      // Spaces around, escapes, a bad address, nesting, an empty object.
+      "   {\"event_type\":\"dns\",\"src_ip\":\"10.1.1.1\"}   ",
+      "{\"event_type\":\"d\\u006es\",\"dns\":{\"rrname\":\"e\\u0078.org\"}}",
+      "{\"event_type\":\"alert\",\"src_ip\":\"999.1.1.1\",\"alert\":{\"a\":"
+      "{\"b\":{\"c\":[1,{\"d\":2}]}}}}",
+      "{}",
+      "[1,2,3]",
+      "{\"event_type\":\"dns\",\"src_port\":\"x\"",
+      "{\"event_type\":\"dns\",\"src_port\":70000}",
+  };
+  std::string text;
+  for (int i = 0; i < 400; ++i) {
+    text += good(i);
+    text += i % 3 == 0 ? "\r\n" : "\n";
+    if (i % 23 == 5) text += tricky[(i / 23) % tricky.size()] + "\n";
+    if (i == 200) text += "\n  \n";
+  }
+  text += "{\"event_type\":\"dns\",\"src_ip\":\"10.9.9.9\"";  // cut, last
+  // A string left open; a later line closes it (in between: swallowed by
+  // the run's string, but each line alone is its own).
+  std::string open_string;
+  for (int i = 0; i < 100; ++i) {
+    open_string += good(i) + "\n";
+    if (i == 10)
+      open_string += "{\"event_type\":\"http\",\"http\":{\"url\":\"/abc\n";
+    if (i == 20) open_string += "\",\"event_type\":\"dns\"}}\n";
+  }
+  std::string clean;  // the stream vouches for every line but the cut one
+  for (int i = 0; i < 300; ++i) clean += good(i) + "\n";
+  for (const std::string& variant :
+       {text, open_string, clean, clean + good(300),
+        clean + "{\"event_type\":\"dns\",\"src_ip\":\"10.9.9.9\""}) {
+    auto render = [&](size_t batch_size) {
+      ReaderOptions opt;
+      opt.batch_size = batch_size;
+      opt.format = Format::kEve;
+      Out o = ReadText(variant, opt);
+      std::string out;
+      for (const Event& e : o.events) {
+        AppendEventJson(e, "in.json", &out);
+        out += '\n';
+      }
+      for (const ReadIssue& i : o.issues) out += i.ToString() + "\n";
+      out += std::to_string(o.stats.events) + " " +
+             std::to_string(o.stats.skipped_lines) + " " +
+             std::to_string(o.stats.dropped_fields);
+      return out;
+    };
+    std::string alone = render(1);  // runs of one line: parsed alone
+    EXPECT_NE(alone.find("a99.example"), std::string::npos);
+    if (variant.find("999.1.1.1") != std::string::npos) {
+      EXPECT_NE(alone.find("json-invalid"), std::string::npos);
+      EXPECT_NE(alone.find("bad-ip"), std::string::npos);
+    }
+    for (size_t batch : {64, 1024}) {
+      EXPECT_EQ(render(batch), alone) << "batch of " << batch;
+    }
+  }
 }
 
 TEST(ReaderTest, BatchesAndLineNumbers) {
