@@ -38,7 +38,7 @@ struct MatchCommandOptions {
   uint32_t max_events_per_indicator = 1000;
   bool record = false;
   std::string sensor;
-  int threads = -1;  // matching threads; -1: one per core but the reader's
+  int threads = -1;  // parsing and matching threads; -1: one per core
   ShareArgs share;
 };
 
@@ -232,14 +232,14 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
   std::string line;
   int64_t printed = 0;
   match::PipelineOptions po;
-  // By default the reading thread has a core and the matchers the others:
-  // a matcher more than that only takes turns with the reader (measured on
-  // 2 cores, docs/benchmarks.md "Matching end to end").
+  // By default one parsing and matching thread per core: the reading thread
+  // only splits lines (about a tenth of the work) and the caller's thread
+  // prints, so they fit beside them (docs/benchmarks.md "Matching end to
+  // end").
   po.match_threads =
       opt.threads >= 0
           ? opt.threads
-          : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()) -
-                             1);
+          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   match::MatchPipeline pipeline(matcher, po);
   // Runs on this thread, batch after batch in input order.
   auto sink = [&](const telemetry::EventBatch& batch,
@@ -486,8 +486,8 @@ void AddMatchCommand(CLI::App& app, Context& ctx, int* exit_code) {
                   "where the telemetry was seen (default: your "
                   "organisation)");
   cmd->add_option("--threads", opt->threads,
-                  "threads matching while one reads (default: one per core "
-                  "but the reader's; 0: read and match on one thread)")
+                  "threads parsing and matching while one reads (default: "
+                  "one per core; 0: read, parse and match on one thread)")
       ->check(CLI::Range(0, 256));
   AddShareOptions(cmd, &opt->share, "sightings");
   cmd->callback([&ctx, opt, exit_code] { *exit_code = RunMatch(ctx, *opt); });
