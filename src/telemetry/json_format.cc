@@ -340,10 +340,7 @@ class Walker {
 
 std::string_view Concat(EventBatch* b, std::string_view a, std::string_view c,
                         std::string_view d = {}) {
-  std::string s;
-  s.reserve(a.size() + c.size() + d.size());
-  s.append(a).append(c).append(d);
-  return b->Intern(s);
+  return b->InternConcat(a, c, d);
 }
 
 // "http://" + host + path, or the path alone when it is already absolute.
