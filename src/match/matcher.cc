@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <tuple>
 
 #include "match/index_internal.h"
@@ -401,18 +402,29 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
     for (size_t i = 0; i < x.regexes.database_count(); ++i) {
       hs = scratch->Prepare(x.regexes.database(i));
     }
+    // The callback captures one pointer, so the std::function holding it
+    // fits in its own storage: no allocation per field scanned.
+    struct Scanning {
+      const Index::Impl* x;
+      MatchScratch::Buffers* b;
+      const Text* t;
+      uint32_t bit;
+    } sc{&x, &b, nullptr, 0};
+    auto on_match = [s = &sc](const Posting& p) {
+      if ((p.fields & s->bit) == 0) return;
+      if (s->x->indicators[p.target].pattern >= 0) {
+        s->b->candidates.emplace_back(p.target, s->t->field);
+      } else {
+        s->b->hits.push_back({p.target, s->t->field, MatchKind::kRegex,
+                              std::string(s->t->value), "", false, 1});
+      }
+    };
+    const std::function<void(const Posting&)> fn = on_match;
     for (const Text& t : texts) {
       if (t.value.empty()) continue;
-      uint32_t bit = FieldBit(t.field);
-      x.regexes.Scan(t.value, bit, hs, [&](const Posting& p) {
-        if ((p.fields & bit) == 0) return;
-        if (x.indicators[p.target].pattern >= 0) {
-          b.candidates.emplace_back(p.target, t.field);
-        } else {
-          b.hits.push_back({p.target, t.field, MatchKind::kRegex,
-                            std::string(t.value), "", false, 1});
-        }
-      });
+      sc.t = &t;
+      sc.bit = FieldBit(t.field);
+      x.regexes.Scan(t.value, sc.bit, hs, fn);
     }
   }
 

@@ -26,24 +26,23 @@ int HexDigit(char c) {
   return -1;
 }
 
-// Each byte's lower-case hex digit, or 0 when it is not a hex digit.
-constexpr std::array<char, 256> kLowerHex = [] {
-  std::array<char, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<char>(c);
-  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<char>(c);
-  for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<char>(c - 'A' + 'a');
-  return t;
-}();
-
 bool Unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 // Percent-encoding: decode unreserved, upper-case the hex of the rest.
+// Runs without '%' (most of a URL) are appended whole.
 void AppendPercentNormalized(std::string_view s, std::string* out) {
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
+    if (s[i] != '%') {
+      size_t run = i;
+      while (run < s.size() && s[run] != '%') ++run;
+      out->append(s.data() + i, run - i);
+      i = run - 1;
+      continue;
+    }
+    if (i + 2 < s.size()) {
       int hi = HexDigit(s[i + 1]), lo = HexDigit(s[i + 2]);
       if (hi >= 0 && lo >= 0) {
         unsigned char c = static_cast<unsigned char>(hi * 16 + lo);
@@ -111,9 +110,41 @@ std::optional<IpPrefix> ParseIpPrefix(std::string_view text) {
   return p;
 }
 
+namespace {
+
+// The ASCII case of NormalizeDomainInto in one pass: checks each byte,
+// lower-cases it into `*out` and measures the labels. Returns 1 (normal),
+// 0 (rejected) or -1 when a byte is not ASCII (the caller takes the IDNA
+// path, which checks everything again).
+int NormalizeAsciiDomain(std::string_view text, std::string* out) {
+  out->resize(text.size());
+  char* o = out->data();
+  bool ok = true;
+  size_t label = 0;  // bytes in the current label
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80) return -1;
+    ok &= !(u <= 0x20 || u == 0x7f || c == '/' || c == '@' || c == '\\');
+    o[i] = Lower(c);
+    if (c == '.') {
+      ok &= label != 0 && label <= 63;
+      label = 0;
+    } else {
+      ++label;
+    }
+  }
+  ok &= label != 0 && label <= 63 && text.size() <= 253;
+  return ok ? 1 : 0;
+}
+
+}  // namespace
+
 bool NormalizeDomainInto(std::string_view text, std::string* out) {
   while (!text.empty() && text.back() == '.') text.remove_suffix(1);
   if (text.empty() || text.size() > 1024) return false;
+  int fast = NormalizeAsciiDomain(text, out);
+  if (fast >= 0) return fast == 1;
   bool ascii = true;
   for (char c : text) {
     unsigned char u = static_cast<unsigned char>(c);
@@ -198,7 +229,14 @@ bool NormalizeUrlInto(std::string_view text, std::string_view host,
   } else if (text.starts_with("//")) {
     text.remove_prefix(2);
   }
-  size_t end = text.find_first_of("/?#");
+  // The authority ends at the first '/', '?' or '#' (a loop: find_first_of
+  // would search the set once per byte).
+  size_t end = 0;
+  while (end < text.size() && text[end] != '/' && text[end] != '?' &&
+         text[end] != '#') {
+    ++end;
+  }
+  if (end == text.size()) end = std::string_view::npos;
   std::string_view authority = text.substr(0, end);
   std::string_view rest =
       end == std::string_view::npos ? std::string_view() : text.substr(end);
@@ -310,11 +348,15 @@ bool NormalizeHexInto(std::string_view text, std::string* out) {
   if (text.empty()) return false;
   out->resize(text.size());
   char* o = out->data();
-  char ok = 1;  // stays non-zero while every byte is a hex digit
+  // Arithmetic instead of a table lookup per byte: the loop vectorises.
+  unsigned char ok = 1;  // stays 1 while every byte is a hex digit
   for (size_t i = 0; i < text.size(); ++i) {
-    char h = kLowerHex[static_cast<unsigned char>(text[i])];
-    o[i] = h;
-    ok = static_cast<char>(ok & (h != 0));
+    auto c = static_cast<unsigned char>(text[i]);
+    auto lower = static_cast<unsigned char>(c | 0x20);
+    unsigned char digit = static_cast<unsigned char>(c - '0') < 10;
+    unsigned char letter = static_cast<unsigned char>(lower - 'a') < 6;
+    o[i] = static_cast<char>(digit ? c : lower);
+    ok &= digit | letter;
   }
   return ok != 0;
 }

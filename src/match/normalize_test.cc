@@ -57,7 +57,38 @@ TEST(NormalizeTest, Domain) {
   EXPECT_FALSE(NormalizeDomain(std::string(64, 'a') + ".com"));
 }
 
+TEST(NormalizeTest, DomainAsciiBoundaries) {
+  // The one-pass ASCII path: label and name limits at their edges, every
+  // rejected byte, and a non-ASCII byte after a fault (the IDNA path decides).
+  std::string l63(63, 'a'), l64(64, 'a');
+  EXPECT_EQ(NormalizeDomain(l63 + ".Com"), l63 + ".com");
+  EXPECT_FALSE(NormalizeDomain(l64 + ".com"));
+  EXPECT_FALSE(NormalizeDomain("com." + l64));
+  std::string n253 = l63 + "." + l63 + "." + l63 + "." + std::string(61, 'b');
+  ASSERT_EQ(n253.size(), 253u);
+  EXPECT_EQ(NormalizeDomain(n253), n253);
+  EXPECT_FALSE(NormalizeDomain(n253 + "b"));
+  EXPECT_EQ(NormalizeDomain("A.B.."), "a.b");
+  EXPECT_FALSE(NormalizeDomain(".a"));
+  EXPECT_FALSE(NormalizeDomain("..."));
+  for (char bad : {'/', '@', '\\', ' ', '\x7f', '\x01', '\t'}) {
+    EXPECT_FALSE(NormalizeDomain(std::string("a") + bad + "b.example")) << +bad;
+  }
+  EXPECT_FALSE(NormalizeDomain("a..b\xC3\xBC"));
+  EXPECT_FALSE(NormalizeDomain("a b.b\xC3\xBC"));
+  EXPECT_EQ(NormalizeDomain("ABC-_09.Example"), "abc-_09.example");
+  std::string out;
+  EXPECT_TRUE(NormalizeDomainInto("x.Example", &out));
+  EXPECT_EQ(out, "x.example");
+}
+
 TEST(NormalizeTest, Url) {
+  EXPECT_EQ(NormalizeUrl("http://a.example?x"), "http://a.example/?x");
+  EXPECT_EQ(NormalizeUrl("http://a.example#f"), "http://a.example/");
+  EXPECT_EQ(NormalizeUrl("http://a.example/p%41%4a%2F%zz%4"),
+            "http://a.example/pAJ%2F%zz%4");
+  EXPECT_EQ(NormalizeUrl("http://a.example/%"), "http://a.example/%");
+  EXPECT_EQ(NormalizeUrl("http://%41.example/"), "http://a.example/");
   EXPECT_EQ(NormalizeUrl("HTTP://Example.COM"), "http://example.com/");
   EXPECT_EQ(NormalizeUrl("http://example.com:80/a"), "http://example.com/a");
   EXPECT_EQ(NormalizeUrl("https://example.com:443/"), "https://example.com/");
@@ -83,6 +114,26 @@ TEST(NormalizeTest, EmailAndHex) {
   EXPECT_FALSE(NormalizeEmail("no-at-sign"));
   EXPECT_FALSE(NormalizeEmail("@example.com"));
   EXPECT_EQ(NormalizeHex("ABCdef01"), "abcdef01");
+  // Every byte alone: hex digits are lower-cased, anything else rejects.
+  for (int c = 0; c < 256; ++c) {
+    std::string in(1, static_cast<char>(c));
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+               (c >= 'A' && c <= 'F');
+    std::optional<std::string> h = NormalizeHex(in);
+    ASSERT_EQ(h.has_value(), hex) << c;
+    if (hex) {
+      char want = c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a')
+                                       : static_cast<char>(c);
+      EXPECT_EQ(*h, std::string(1, want)) << c;
+    }
+  }
+  // Lengths around a vector's width, with the fault last.
+  for (size_t n = 1; n <= 70; ++n) {
+    std::string up(n, 'F');
+    EXPECT_EQ(NormalizeHex(up), std::string(n, 'f')) << n;
+    up.back() = 'g';
+    EXPECT_FALSE(NormalizeHex(up)) << n;
+  }
   EXPECT_FALSE(NormalizeHex("xyz"));
   EXPECT_EQ(NormalizeHashAlgorithm("SHA-256"), "sha256");
   EXPECT_EQ(NormalizeHashAlgorithm("'SHA-1'"), "sha1");

@@ -8,29 +8,6 @@
 
 namespace ncert::match::internal {
 
-uint64_t HashBytes(std::string_view key) {
-  // 64-bit multiply-xorshift over 8-byte words (after wyhash's mixing).
-  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-  uint64_t h = 0x243F6A8885A308D3ull ^ (key.size() * kMul);
-  const char* p = key.data();
-  size_t n = key.size();
-  while (n >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29;
-    p += 8;
-    n -= 8;
-  }
-  uint64_t w = 0;
-  if (n > 0) std::memcpy(&w, p, n);  // an empty view may have no data()
-  h = (h ^ w) * kMul;
-  h ^= h >> 32;
-  h *= 0xD6E8FEB86659FD93ull;
-  h ^= h >> 32;
-  return h;
-}
-
 // ---------------------------------------------------------------- ValueTable
 
 void ValueTable::Builder::Add(std::string_view key, Posting posting) {

@@ -8,27 +8,38 @@ namespace ncert::telemetry {
 namespace {
 
 // Parses a dotted-quad IPv4 strictly: four decimal parts 0..255, no leading
-// zeros, nothing else.
+// zeros, nothing else. Each part is one to three digits read unrolled.
 bool ParseV4(std::string_view s, uint8_t* out) {
-  int part = 0;
-  size_t i = 0;
-  while (part < 4) {
-    if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
-    size_t start = i;
-    int v = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      v = v * 10 + (s[i] - '0');
-      if (v > 255 || i - start >= 3) return false;
-      ++i;
+  const char* p = s.data();
+  const char* end = p + s.size();
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (p == end || *p != '.') return false;
+      ++p;
     }
-    if (i - start > 1 && s[start] == '0') return false;  // leading zero
-    out[part++] = static_cast<uint8_t>(v);
-    if (part < 4) {
-      if (i >= s.size() || s[i] != '.') return false;
-      ++i;
+    if (p == end) return false;
+    unsigned v = static_cast<unsigned char>(*p) - '0';
+    if (v > 9) return false;
+    ++p;
+    if (p != end &&
+        static_cast<unsigned>(static_cast<unsigned char>(*p) - '0') <= 9) {
+      if (v == 0) return false;  // leading zero
+      v = v * 10 + (static_cast<unsigned char>(*p) - '0');
+      ++p;
+      if (p != end &&
+          static_cast<unsigned>(static_cast<unsigned char>(*p) - '0') <= 9) {
+        v = v * 10 + (static_cast<unsigned char>(*p) - '0');
+        ++p;
+        if (v > 255) return false;
+        if (p != end &&
+            static_cast<unsigned>(static_cast<unsigned char>(*p) - '0') <= 9) {
+          return false;  // four digits
+        }
+      }
     }
+    out[part] = static_cast<uint8_t>(v);
   }
-  return i == s.size();
+  return p == end;
 }
 
 int HexVal(char c) {
@@ -115,11 +126,12 @@ constexpr size_t kBlockSize = 256 * 1024;
 std::optional<IpAddr> IpAddr::Parse(std::string_view text) {
   IpAddr a;
   if (text.empty() || text.size() > 45) return std::nullopt;
-  if (text.find(':') == std::string_view::npos) {
-    if (!ParseV4(text, a.bytes.data())) return std::nullopt;
+  // Text that is a dotted quad has no ':' (no search for one first).
+  if (ParseV4(text, a.bytes.data())) {
     a.family = 4;
     return a;
   }
+  if (text.find(':') == std::string_view::npos) return std::nullopt;
   uint8_t b[16];
   if (!ParseV6(text, b)) return std::nullopt;
   static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0,    0,
@@ -176,8 +188,7 @@ std::string_view EventBatch::Intern(std::string_view s) {
   return InternPadded(s, 0);
 }
 
-std::string_view EventBatch::InternPadded(std::string_view s, size_t padding) {
-  size_t need = s.size() + padding;
+std::string& EventBatch::BlockWithRoom(size_t need) {
   // The current block, or the next kept one with room, or a new one. A
   // block is reserved once and never grows past it: views stay valid.
   while (current_ < blocks_.size() &&
@@ -189,7 +200,23 @@ std::string_view EventBatch::InternPadded(std::string_view s, size_t padding) {
     blocks_.back().reserve(std::max(need, kBlockSize));
     arena_bytes_ += blocks_.back().capacity();
   }
-  std::string& b = blocks_[current_];
+  return blocks_[current_];
+}
+
+std::string_view EventBatch::InternConcat(std::string_view a,
+                                          std::string_view b,
+                                          std::string_view c) {
+  std::string& block = BlockWithRoom(a.size() + b.size() + c.size());
+  size_t at = block.size();
+  block.append(a.data(), a.size());
+  block.append(b.data(), b.size());
+  block.append(c.data(), c.size());
+  return std::string_view(block.data() + at, block.size() - at);
+}
+
+std::string_view EventBatch::InternPadded(std::string_view s, size_t padding) {
+  size_t need = s.size() + padding;
+  std::string& b = BlockWithRoom(need);
   size_t at = b.size();
   b.append(s.data(), s.size());
   if (padding > 0) b.append(padding, '\0');

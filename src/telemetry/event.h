@@ -80,10 +80,18 @@ class EventBatch {
   // parsers such as simdjson that read past the end). Added by the readers:
   // a batch owns the copy of the input block its events point into.
   std::string_view InternPadded(std::string_view s, size_t padding);
+  // The concatenation a + b + c copied into the arena, without building it
+  // in a temporary string first (composed URLs, "sysmon.N" kinds).
+  std::string_view InternConcat(std::string_view a, std::string_view b,
+                                std::string_view c = {});
   void Clear();
   size_t arena_bytes() const { return arena_bytes_; }
 
  private:
+  // A block with `need` bytes free (the current one, a later kept one, or a
+  // new one).
+  std::string& BlockWithRoom(size_t need);
+
   std::deque<std::string> blocks_;  // each reserved once, never reallocated
   size_t current_ = 0;              // the block being filled
   size_t arena_bytes_ = 0;          // capacity of all blocks

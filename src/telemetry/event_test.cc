@@ -15,10 +15,16 @@ TEST(IpAddrTest, V4Strict) {
   EXPECT_EQ(Norm("0.0.0.0"), "0.0.0.0");
   EXPECT_EQ(Norm("255.255.255.255"), "255.255.255.255");
   EXPECT_EQ(IpAddr::Parse("10.0.0.1")->family, 4);
+  // Every part length at its limits, in each position.
+  EXPECT_EQ(Norm("0.9.10.99"), "0.9.10.99");
+  EXPECT_EQ(Norm("100.199.200.255"), "100.199.200.255");
+  EXPECT_EQ(Norm("255.0.250.1"), "255.0.250.1");
   for (const char* bad :
-       {"999.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.04", "256.1.1.1",
-        "1.2.3.", ".1.2.3", "", "1.2.3.4 ", " 1.2.3.4", "a.b.c.d", "1..2.3",
-        "1.2.3.4/24", "1234.1.1.1"}) {
+       {"999.1.1.1",  "1.2.3",      "1.2.3.4.5", "01.2.3.4",   "1.2.3.04",
+        "256.1.1.1",  "1.2.3.",     ".1.2.3",    "",           "1.2.3.4 ",
+        " 1.2.3.4",   "a.b.c.d",    "1..2.3",    "1.2.3.4/24", "1234.1.1.1",
+        "1.2.3.256",  "1.2.3.1000", "1.2.3.00",  "00.1.2.3",   "1.2.3.4.",
+        "1.2.3.4:80", "1.2.3.-4",   "1.2.3.4\n"}) {
     EXPECT_FALSE(IpAddr::Parse(bad)) << bad;
   }
 }
@@ -73,6 +79,14 @@ TEST(EventBatchTest, InternIsStableAcrossBlocks) {
   b.Clear();
   EXPECT_TRUE(b.events.empty());
   EXPECT_EQ(b.Intern("again"), "again");
+  EXPECT_EQ(b.InternConcat("http://", "a.example", "/x"), "http://a.example/x");
+  EXPECT_EQ(b.InternConcat("zeek.", "dns"), "zeek.dns");
+  EXPECT_EQ(b.InternConcat("", ""), "");
+  // A concatenation larger than a block gets a block of its own.
+  std::string_view long_one = b.InternConcat("a", big, "z");
+  EXPECT_EQ(long_one.size(), big.size() + 2);
+  EXPECT_EQ(long_one.front(), 'a');
+  EXPECT_EQ(long_one.back(), 'z');
   // One block is kept for the next batch.
   EXPECT_GE(b.arena_bytes(), big.size());
 }

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 #include <optional>
@@ -37,6 +38,30 @@ inline bool Same(const char* a, const char* b, size_t n) {
   return true;
 }
 
+// Reads 8 bytes at `p` (any alignment).
+inline uint64_t Word(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// The first '"' or '\\' at or after `p`, a word at a time. Inside a JSON
+// string of a line parsed in place this is the string's end or its first
+// escape; the line's simdjson padding makes reading up to a word past the
+// closing quote safe.
+inline const char* FindQuoteOrEscape(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  for (;; p += 8) {
+    uint64_t w = Word(p);
+    uint64_t q = w ^ (kOnes * '"');
+    uint64_t b = w ^ (kOnes * '\\');
+    // A byte's high bit is set where it was zero (the lowest one exactly).
+    uint64_t z = (((q - kOnes) & ~q) | ((b - kOnes) & ~b)) & kHigh;
+    if (z != 0) return p + (std::countr_zero(z) >> 3);
+  }
+}
+
 // A small set of names (known event kinds), checked the same way.
 class NameSet {
  public:
@@ -57,10 +82,44 @@ class NameSet {
 struct Node {
   struct Child {
     std::string key;
+    // key + '"', then zero bytes to a whole number of words: compared with
+    // the raw key in place (SameRaw).
+    std::string quoted;
+    size_t quoted_len = 0;
     Entry entry;
     std::unique_ptr<Node> sub;  // members below, if any are mapped
   };
   std::vector<Child> children;
+
+  // The child whose key is the raw (still escaped) JSON key at `raw`, which
+  // ends with its closing quote: candidates are found by the key's first
+  // byte and compared with the quote included, so neither the key's length
+  // nor its end is looked for first. A key with escapes never compares
+  // equal here (the table keys hold no '\\' or '"'; `plain_` says so);
+  // nullptr then, and the caller unescapes and calls Find.
+  const Child* FindRaw(const char* raw) const {
+    auto f = static_cast<unsigned char>(raw[0]);
+    for (uint16_t i = first_[f]; i < first_[f + 1]; ++i) {
+      const Child& c = children[order_[i]];
+      if (SameRaw(c.quoted.data(), c.quoted_len, raw)) return &c;
+    }
+    return nullptr;
+  }
+  bool plain() const { return plain_; }
+
+  // The `n` bytes at `key` (padded to whole words) equal those at `raw`,
+  // compared a word at a time. Words are read from `raw` only while all
+  // before matched: `raw` holds a quote-terminated JSON key, so reading
+  // stops within a word of its closing quote (in the line's padding).
+  static bool SameRaw(const char* key, size_t n, const char* raw) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      if (Word(key + i) != Word(raw + i)) return false;
+    }
+    if (i == n) return true;
+    uint64_t mask = ~uint64_t{0} >> (8 * (8 - (n - i)));
+    return ((Word(key + i) ^ Word(raw + i)) & mask) == 0;
+  }
 
   const Child* Find(std::string_view key) const {
     if (key.empty()) return nullptr;
@@ -76,9 +135,41 @@ struct Node {
     for (Child& c : children) {
       if (c.key == key) return c;
     }
-    children.push_back({std::string(key), {}, nullptr});
+    std::string quoted = std::string(key) + '"';
+    size_t quoted_len = quoted.size();
+    quoted.resize((quoted_len + 7) / 8 * 8, '\0');
+    children.push_back(
+        {std::string(key), std::move(quoted), quoted_len, {}, nullptr});
+    Reindex();
     return children.back();
   }
+
+ private:
+  // Children (but the empty key, which never matches) by first byte.
+  void Reindex() {
+    order_.clear();
+    plain_ = true;
+    for (size_t i = 0; i < children.size(); ++i) {
+      const std::string& k = children[i].key;
+      if (k.find_first_of("\\\"") != std::string::npos) plain_ = false;
+      if (!k.empty()) order_.push_back(static_cast<uint16_t>(i));
+    }
+    std::stable_sort(order_.begin(), order_.end(), [&](uint16_t a, uint16_t b) {
+      return static_cast<unsigned char>(children[a].key[0]) <
+             static_cast<unsigned char>(children[b].key[0]);
+    });
+    size_t j = 0;
+    for (int f = 0; f <= 256; ++f) {
+      while (j < order_.size() &&
+             static_cast<unsigned char>(children[order_[j]].key[0]) < f) {
+        ++j;
+      }
+      first_[f] = static_cast<uint16_t>(j);
+    }
+  }
+  std::vector<uint16_t> order_;        // child indices by first byte
+  std::array<uint16_t, 257> first_{};  // byte -> first index in order_
+  bool plain_ = true;
 };
 
 class PathTable {
@@ -113,15 +204,19 @@ class Walker {
     for (auto member : obj) {
       od::field field;
       SIMDJSON_TRY(std::move(member).get(field));
-      // The raw key, unescaped only when it has a backslash.
+      // The raw key compared in place; unescaped only when it has a
+      // backslash and no table key matched it as it is.
       const char* raw = field.key().raw();
-      const char* q = raw;
-      while (*q != '"' && *q != '\\') ++q;
-      std::string_view key(raw, static_cast<size_t>(q - raw));
-      if (*q == '\\') SIMDJSON_TRY(field.unescaped_key().get(key));
-      const Node::Child* c = node.Find(key);
-      if (c == nullptr) continue;  // simdjson skips the value
-      path_[depth] = key;
+      const Node::Child* c = node.plain() ? node.FindRaw(raw) : nullptr;
+      if (c == nullptr) {
+        const char* q = FindQuoteOrEscape(raw);
+        if (*q == '"' && node.plain()) continue;  // simdjson skips the value
+        std::string_view key(raw, static_cast<size_t>(q - raw));
+        if (*q == '\\') SIMDJSON_TRY(field.unescaped_key().get(key));
+        c = node.Find(key);
+        if (c == nullptr) continue;
+      }
+      path_[depth] = c->key;
       SIMDJSON_TRY(Value(field.value(), *c, depth));
     }
     return simdjson::SUCCESS;
@@ -201,10 +296,10 @@ class Walker {
     // A string: point into the line (the batch's copy) when it has no
     // escapes, else intern the unescaped copy.
     std::string_view s;
-    size_t close = raw.rfind('"');
-    if (raw.size() >= 2 && close > 0 &&
-        std::memchr(raw.data() + 1, '\\', close - 1) == nullptr) {
-      s = raw.substr(1, close - 1);
+    const char* end = FindQuoteOrEscape(raw.data() + 1);
+    if (*end == '"') {
+      s = std::string_view(raw.data() + 1,
+                           static_cast<size_t>(end - raw.data() - 1));
     } else {
       std::string_view u;
       SIMDJSON_TRY(v.get_string().get(u));
@@ -247,10 +342,7 @@ class Walker {
 
 std::string_view Concat(EventBatch* b, std::string_view a, std::string_view c,
                         std::string_view d = {}) {
-  std::string s;
-  s.reserve(a.size() + c.size() + d.size());
-  s.append(a).append(c).append(d);
-  return b->Intern(s);
+  return b->InternConcat(a, c, d);
 }
 
 // "http://" + host + path, or the path alone when it is already absolute.
