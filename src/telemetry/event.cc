@@ -190,9 +190,19 @@ std::string_view EventBatch::Intern(std::string_view s) {
 
 std::string& EventBatch::BlockWithRoom(size_t need) {
   // The current block, or the next kept one with room, or a new one. A
-  // block is reserved once and never grows past it: views stay valid.
+  // block in use never grows: views into it stay valid. A kept block this
+  // batch has not used yet holds no views, so one too small for `need` is
+  // grown instead of skipped (else every larger run of lines would leave a
+  // block behind, and the kept blocks pile up).
   while (current_ < blocks_.size() &&
          blocks_[current_].capacity() - blocks_[current_].size() < need) {
+    std::string& b = blocks_[current_];
+    if (b.empty()) {
+      arena_bytes_ -= b.capacity();
+      b.reserve(std::max(need, kBlockSize));
+      arena_bytes_ += b.capacity();
+      break;
+    }
     ++current_;
   }
   if (current_ == blocks_.size()) {

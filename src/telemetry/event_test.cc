@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace ncert::telemetry {
 namespace {
 
@@ -89,6 +91,31 @@ TEST(EventBatchTest, InternIsStableAcrossBlocks) {
   EXPECT_EQ(long_one.back(), 'z');
   // One block is kept for the next batch.
   EXPECT_GE(b.arena_bytes(), big.size());
+}
+
+// The readers copy each run of lines into the arena in one piece, runs of
+// varying size: the kept blocks must grow to the largest, not pile up.
+TEST(EventBatchTest, KeptBlocksDoNotPileUpAcrossBatches) {
+  EventBatch b;
+  size_t largest = 0;
+  for (int batch = 0; batch < 200; ++batch) {
+    b.Clear();
+    // A batch of ~420 KiB of lines copied as two runs (the reader's buffer
+    // was refilled part-way), then small interned strings.
+    const size_t first = static_cast<size_t>(batch * 7919 % 400) * 1024;
+    for (size_t size : {first + 1, 420 * 1024 - first}) {
+      std::string run(size, static_cast<char>('a' + batch % 26));
+      largest = std::max(largest, run.size());
+      std::string_view copy = b.InternPadded(run, 64);
+      ASSERT_EQ(copy, run);
+    }
+    for (int i = 0; i < 100; ++i) {
+      ASSERT_EQ(b.InternConcat("http://h", std::to_string(i), "/"),
+                "http://h" + std::to_string(i) + "/");
+    }
+  }
+  // A block per run grown to its largest, plus one for the small strings.
+  EXPECT_LE(b.arena_bytes(), 2 * largest + 512 * 1024);
 }
 
 }  // namespace
