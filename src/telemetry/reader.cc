@@ -683,8 +683,9 @@ class ReaderImpl final : public Reader, private LineSink {
   void HandleZeekTsv(std::string_view line) {
     Event e;
     bool header = false, unknown = false;
-    if (!zeek_tsv_->Parse(batch_->Intern(line), &e, batch_, this, &header,
-                          &unknown)) {
+    // A data line's values become the event's: copied into the arena first.
+    std::string_view l = line[0] == '#' ? line : batch_->Intern(line);
+    if (!zeek_tsv_->Parse(l, &e, batch_, this, &header, &unknown)) {
       if (!header) ++st_->skipped;
       return;
     }

@@ -52,7 +52,8 @@ class ZeekTsvFormat {
   // lines: its first non-blank line does not start with '{'.
   static bool LooksLikeTsv(std::string_view head);
 
-  // Reads one line (non-blank, in the batch's arena). A header line updates
+  // Reads one non-blank line (a data line in the batch's arena: the event's
+  // values point into it). A header line (starting with '#') updates
   // the state, gives no event and returns false with *header true. A data
   // line fills `e` and returns true, or false (reported) when it is skipped.
   bool Parse(std::string_view line, Event* e, EventBatch* batch, LineSink* sink,
