@@ -237,6 +237,19 @@ expect_grep "$T/err" "15 events from 1 files [1 cowrie]" "summary names the form
 expect_grep "$T/err" "unknown kind cowrie.telnet.mystery: 1" "unknown kinds are counted"
 expect_exit 0 "telemetry cat --json" -- "$NCERT" --json telemetry cat $TF/zeek.json $TF/http.log
 expect_eq "$(python3 -c "import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; print(len(L)-1, L[2]['url'], L[-1]['summary']['formats'])" "$T/out")" "8 http://testmyids.com/ {'zeek': 2}" "telemetry --json events and summary"
+# Zeek's default TSV logs: a log folder (one file gzip-compressed, as Zeek's rotation leaves them) beside JSON.
+mkdir -p "$T/zeeklogs" && cp $TF/zeek-tsv/*.log "$T/zeeklogs/" && gzip "$T/zeeklogs/dns.log" && cp $TF/zeek.json "$T/zeeklogs/"
+expect_exit 0 "telemetry cat a Zeek TSV folder" -- "$NCERT" --json telemetry cat "$T/zeeklogs/"*
+expect_eq "$(python3 -c "
+import json,sys
+L=[json.loads(l) for l in open(sys.argv[1])]
+s=L[-1]['summary']; ev=L[:-1]
+print(s['events'], s['formats'], s['skipped_lines'], sorted({e['source'] for e in ev if e['raw']['file'].endswith('.log') or e['raw']['file'].endswith('.gz')}))
+print([e['url'] for e in ev if 'example.jp' in e.get('url','')], [e['domain'] for e in ev if e['raw']['file'].endswith('dns.log.gz')])" "$T/out")" "15 {'zeek': 6} 0 ['zeek.conn', 'zeek.dns', 'zeek.files', 'zeek.http', 'zeek.ssl']
+['http://www.example.jp/a\tb\\\\c'] ['testmyids.com']" "Zeek TSV folder: events, escapes, gzip"
+printf '#separator \\x09\n#fields\tts\tid.orig_h\n1709294400\t10.0.0.1\textra\n' > "$T/cut-zeek.log"
+expect_exit 2 "telemetry cat Zeek TSV with a bad line" -- "$NCERT" telemetry cat --format zeek "$T/cut-zeek.log"
+expect_grep "$T/err" "cut-zeek.log:3: zeek-columns: 3 columns, expected 2" "Zeek TSV bad line named file:line: rule"
 expect_exit 2 "telemetry cat with bad lines" -- "$NCERT" telemetry cat $TF/audit.log
 expect_grep "$T/err" "audit.log:12: auditd-format:" "bad line named file:line: rule"
 expect_exit 2 "telemetry cat csv --map (two bad rows)" -- "$NCERT" --json telemetry cat --limit 1 --map $TF/proxy_map.toml $TF/proxy.csv

@@ -175,7 +175,7 @@ TEST(PipelineTest, ParsingThreadsGiveTheReadersStatsAndIssuesOfOneThread) {
   // Hostile input across formats: JSON that is invalid, of the wrong type,
   // too long, from 1970 and with unknown kinds and bad addresses among good
   // EVE lines; the real auditd and Cowrie fixtures (records spanning lines,
-  // parsed while reading) between them.
+  // parsed while reading) between them; Zeek TSV logs likewise.
   std::unique_ptr<Env> disk = NewPosixEnv();
   std::unique_ptr<Env> env = NewMemEnv();
   std::vector<std::string> files;
@@ -216,6 +216,41 @@ TEST(PipelineTest, ParsingThreadsGiveTheReadersStatsAndIssuesOfOneThread) {
     files.push_back(fmt::format("/t/again-{}", name));
     ASSERT_TRUE(env->WriteFile(files.back(), *text).ok());
   }
+  // Zeek TSV (headers are state the lines after them are read with, so
+  // parsed while reading): the fixtures, and a log with hostile lines, two
+  // header blocks, matches and unknown and 1970 kinds among good lines.
+  for (const char* name : {"zeek-tsv/http.log", "zeek-tsv/files.log"}) {
+    auto text = disk->ReadFile(std::string("tests/fixtures/telemetry/") + name);
+    ASSERT_TRUE(text.ok()) << text.status().message();
+    files.push_back(std::string("/t/") + name);
+    ASSERT_TRUE(env->WriteFile(files.back(), *text).ok());
+  }
+  std::string zeek = "0.5\tC0\t203.0.113.9\n";  // before any header
+  for (int block = 0; block < 2; ++block) {
+    zeek += fmt::format(
+        "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"
+        "#unset_field\t-\n#path\t{}\n#fields\tts\tuid\tid.orig_h\tquery\n"
+        "#types\ttime\tstring\taddr\tstring\n",
+        block == 0 ? "dns" : "zeek-mystery");
+    for (int i = 0; i < 40; ++i) {
+      switch (i % 8) {
+        case 2:
+          zeek += "1709294400\tC2\n";  // too few columns
+          break;
+        case 4:
+          zeek += fmt::format("{}\tC4\t999.0.0.{}\tq\\y{}.example\n", i % 3, i,
+                              i);  // 1970, bad IP, bad escape
+          break;
+        default:
+          zeek += fmt::format(
+              "1709294400.{}\tC{}\t203.0.113.{}\tc2-{}.bad\\x2eexample\n", i, i,
+              i % 50 + 1, i);
+      }
+    }
+    zeek += "#close\t2024-03-01-13-00-00\n";
+  }
+  files.push_back("/t/hostile-zeek.log");
+  ASSERT_TRUE(env->WriteFile(files.back(), zeek).ok());
   files.push_back("/t/hostile-eve-2.json");
   ASSERT_TRUE(env->WriteFile(files.back(), eve).ok());
 
@@ -227,7 +262,7 @@ TEST(PipelineTest, ParsingThreadsGiveTheReadersStatsAndIssuesOfOneThread) {
     ro.batch_size = 6;
     ro.max_line_bytes = 512;
     // Reached in the last file: the cap must cut the same list.
-    ro.max_issues = 160;
+    ro.max_issues = 260;
     ro.clock = &clock;
     auto reader = telemetry::OpenReader(*env, files, ro);
     ASSERT_TRUE(reader.ok());
@@ -263,6 +298,13 @@ TEST(PipelineTest, ParsingThreadsGiveTheReadersStatsAndIssuesOfOneThread) {
   EXPECT_NE(one.find("/t/again-cowrie.json:"), std::string::npos);
   EXPECT_NE(one.find("/t/hostile-eve-2.json:4: json-invalid"),
             std::string::npos);
+  EXPECT_NE(one.find("/t/hostile-zeek.log:1: zeek-header"), std::string::npos);
+  EXPECT_NE(one.find("/t/hostile-zeek.log:11: zeek-columns"),
+            std::string::npos);
+  EXPECT_NE(one.find("rule zeek-escape="), std::string::npos);
+  EXPECT_NE(one.find("kind zeek-mystery="), std::string::npos);
+  EXPECT_NE(one.find("zeek.http"), std::string::npos);
+  EXPECT_NE(one.find("format zeek=3"), std::string::npos);
   for (int threads : {1, 2, 4}) {
     std::string many;
     run(threads, &many);

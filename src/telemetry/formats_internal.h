@@ -94,6 +94,15 @@ void SetSlot(Slot slot, std::string_view value, bool numeric, int prio,
 // Lower-case protocol names as static strings; numbers (IANA) mapped.
 std::string_view NormaliseProtocol(std::string_view p, EventBatch* batch);
 
+// "http://" + host + path (in the arena), or the path alone when it is
+// already absolute or there is no host (EVE http, Zeek http).
+inline std::string_view ComposeUrl(EventBatch* b, std::string_view host,
+                                   std::string_view path) {
+  if (path.starts_with("http://") || path.starts_with("https://")) return path;
+  if (host.empty()) return path;
+  return b->InternConcat("http://", host, path);
+}
+
 }  // namespace ncert::telemetry::internal
 
 #endif  // NCERT_TELEMETRY_FORMATS_INTERNAL_H_

@@ -184,6 +184,72 @@ TEST(GoldenTest, Zeek) {
   ExpectGolden("zeek", r);
 }
 
+// Zeek's default TSV logs, written from Zeek's documentation of the ASCII
+// writer (header directives, \xNN escapes, "-" unset, "(empty)" empty, sets
+// split on #set_separator), describe the same connections as zeek.json.
+const std::vector<std::string> kZeekTsv = {
+    kDir + "zeek-tsv/conn.log", kDir + "zeek-tsv/dns.log",
+    kDir + "zeek-tsv/http.log", kDir + "zeek-tsv/ssl.log",
+    kDir + "zeek-tsv/files.log"};
+
+TEST(GoldenTest, ZeekTsv) {
+  ReadAll r = Read(kZeekTsv);
+  ASSERT_EQ(r.events.size(), 8u) << Issues(r);
+  EXPECT_TRUE(r.issues.empty()) << Issues(r);
+  EXPECT_EQ(r.stats.formats.at("zeek"), 5u);
+  EXPECT_EQ(r.stats.skipped_lines, 0u);
+  EXPECT_TRUE(r.stats.unknown_kinds.empty());
+  const Event& c = r.events[0];
+  EXPECT_EQ(c.source, "zeek.conn");
+  EXPECT_EQ(c.kind, "conn");
+  EXPECT_EQ(FormatTimestamp(*c.time, 6), "2020-06-05T14:39:59.305988Z");
+  EXPECT_EQ(c.raw.line, 9u);  // after the 8 header lines
+  // IPv6, unset values absent, a set of tunnel parents not mapped.
+  const Event& v6 = r.events[1];
+  EXPECT_EQ(v6.src_ip.ToString(), "2001:db8::1");
+  EXPECT_EQ(v6.dst_ip.ToString(), "2001:db8::53");
+  EXPECT_EQ(v6.dst_port, 443);
+  EXPECT_EQ(v6.protocol, "tcp");
+  EXPECT_EQ(r.events[2].domain, "testmyids.com");
+  EXPECT_EQ(r.events[3].url, "http://testmyids.com/");
+  // \x09 (the separator itself), \x5c (a backslash), escaped UTF-8 bytes.
+  const Event& esc = r.events[4];
+  EXPECT_EQ(esc.url, "http://www.example.jp/a\tb\\c");
+  EXPECT_EQ(esc.user_agent, "Mozilla/5.0 (\xe6\x97\xa5\xe6\x9c\xac)");
+  EXPECT_EQ(esc.src_ip.ToString(), "2001:db8::10");
+  EXPECT_EQ(r.events[5].ja3, "839bbe3ed07fed922ded5aaf714d6842");
+  EXPECT_EQ(r.events[5].domain, "www.taosecurity.com");
+  // files.log: two logs concatenated; the second header's columns apply.
+  EXPECT_EQ(r.events[6].md5, "2e3a2a7e8b1c1ee7a9da0c53e0d3b3d3");
+  EXPECT_EQ(r.events[6].src_port, 46378);
+  EXPECT_EQ(r.events[7].src_ip.ToString(), "31.3.245.133");  // set[addr]
+  EXPECT_EQ(r.events[7].dst_ip.ToString(), "192.168.4.76");  // first element
+  EXPECT_EQ(r.events[7].file_name, "setup.exe");
+  EXPECT_EQ(r.events[7].raw.line, 19u);  // the second header: 11-18
+  ExpectGolden("zeek_tsv", r);
+}
+
+// The same record gives the same Event whichever form Zeek wrote it in.
+TEST(GoldenTest, ZeekTsvEqualsZeekJson) {
+  ReadAll json = Read({kDir + "zeek.json"});
+  ReadAll tsv = Read(kZeekTsv);
+  ASSERT_EQ(json.events.size(), 7u) << Issues(json);
+  ASSERT_EQ(tsv.events.size(), 8u) << Issues(tsv);
+  auto text = [](Event e) {
+    e.raw = {};
+    std::string s;
+    AppendEventJson(e, "", &s);
+    return s;
+  };
+  // json line -> tsv event: conn, dns, http, ssl, files (both layouts).
+  const std::pair<size_t, size_t> kSame[] = {{0, 0}, {1, 2}, {2, 3},
+                                             {3, 5}, {4, 6}, {5, 7}};
+  for (const auto& [j, t] : kSame) {
+    EXPECT_EQ(text(json.events[j]), text(tsv.events[t]))
+        << "zeek.json line " << j + 1;
+  }
+}
+
 TEST(GoldenTest, EcsWinlogbeatSysmon) {
   ReadAll r = Read({kDir + "ecs.json"});
   ASSERT_EQ(r.events.size(), 7u) << Issues(r);

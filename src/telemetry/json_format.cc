@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "telemetry/zeek_format.h"
+
 namespace ncert::telemetry::internal {
 namespace {
 
@@ -343,14 +345,6 @@ class Walker {
 std::string_view Concat(EventBatch* b, std::string_view a, std::string_view c,
                         std::string_view d = {}) {
   return b->InternConcat(a, c, d);
-}
-
-// "http://" + host + path, or the path alone when it is already absolute.
-std::string_view ComposeUrl(EventBatch* b, std::string_view host,
-                            std::string_view path) {
-  if (path.starts_with("http://") || path.starts_with("https://")) return path;
-  if (host.empty()) return path;
-  return Concat(b, "http://", host, path);
 }
 
 // Holds a walk's issues until it is known whether the walk stands (see
@@ -686,78 +680,30 @@ class EveFormat final : public TableFormat {
 
 // ---- Zeek ---------------------------------------------------------------
 
+// The fields, log names and URL are zeek_format.h's, shared with the TSV
+// form.
 class ZeekFormat final : public TableFormat {
  public:
-  explicit ZeekFormat(std::string_view file_name) {
-    table_.Add("ts", Slot::kTime);
-    table_.Add("_path", Slot::kZeekPath);
-    table_.Add("uid", Slot::kSession);
-    table_.Add("fuid", Slot::kSession);
-    table_.Add("id.orig_h", Slot::kSrcIp);
-    table_.Add("id.orig_p", Slot::kSrcPort);
-    table_.Add("id.resp_h", Slot::kDstIp);
-    table_.Add("id.resp_p", Slot::kDstPort);
-    table_.Add("tx_hosts", Slot::kSrcIp, 0, true);
-    table_.Add("rx_hosts", Slot::kDstIp, 0, true);
-    table_.Add("proto", Slot::kProtocol);
-    table_.Add("query", Slot::kDomain);
-    table_.Add("host", Slot::kUrlHost);
-    table_.Add("uri", Slot::kUrlPath);
-    table_.Add("user_agent", Slot::kUserAgent);
-    table_.Add("server_name", Slot::kDomain);
-    table_.Add("ja3", Slot::kJa3);
-    table_.Add("ja3s", Slot::kJa3s);
-    table_.Add("hassh", Slot::kHassh);
-    table_.Add("client", Slot::kUserAgent);
-    table_.Add("md5", Slot::kMd5);
-    table_.Add("sha1", Slot::kSha1);
-    table_.Add("sha256", Slot::kSha256);
-    table_.Add("filename", Slot::kFileName);
-    table_.Add("mailfrom", Slot::kEmail);
-    table_.Add("_node_name", Slot::kSensor);
-    // "dns.04:00:00-05:00:00.log.gz" -> "dns".
-    size_t slash = file_name.find_last_of('/');
-    if (slash != std::string_view::npos) file_name.remove_prefix(slash + 1);
-    file_path_ = std::string(file_name.substr(0, file_name.find('.')));
+  explicit ZeekFormat(std::string_view file_name)
+      : file_log_(ZeekLogFromFileName(file_name)) {
+    for (const ZeekField& f : ZeekFields()) {
+      table_.Add(f.name, f.slot, 0, f.array_ok);
+    }
   }
 
  protected:
   bool Finish(Event* e, EventBatch* batch, LineSink* sink,
               bool* unknown_kind) override {
-    std::string_view path =
-        scratch_.zeek_path.empty() ? file_path_ : scratch_.zeek_path;
-    if (path.empty()) {
-      sink->Issue("missing-field", "_path: which Zeek log is this?");
-      return false;
+    if (!scratch_.zeek_path.empty()) {
+      return FinishZeekEvent(scratch_.zeek_path, false, scratch_, e, batch,
+                             sink, unknown_kind);
     }
-    static constexpr std::pair<std::string_view, std::string_view> kKnown[] = {
-        {"conn", "zeek.conn"},     {"dns", "zeek.dns"},
-        {"http", "zeek.http"},     {"ssl", "zeek.ssl"},
-        {"files", "zeek.files"},   {"smtp", "zeek.smtp"},
-        {"ssh", "zeek.ssh"},       {"x509", "zeek.x509"},
-        {"notice", "zeek.notice"}, {"weird", "zeek.weird"},
-        {"ftp", "zeek.ftp"},       {"dhcp", "zeek.dhcp"}};
-    e->kind = {};
-    for (const auto& [k, src] : kKnown) {
-      if (k == path) {
-        e->kind = k;
-        e->source = src;
-      }
-    }
-    if (e->kind.empty()) {
-      e->kind = path.data() == file_path_.data() ? batch->Intern(path) : path;
-      e->source = Concat(batch, "zeek.", path);
-      *unknown_kind = true;
-    }
-    if (!scratch_.url_path.empty() || !scratch_.url_host.empty()) {
-      e->url = ComposeUrl(batch, scratch_.url_host, scratch_.url_path);
-      if (e->domain.empty()) e->domain = scratch_.url_host;
-    }
-    return true;
+    return FinishZeekEvent(file_log_, true, scratch_, e, batch, sink,
+                           unknown_kind);
   }
 
  private:
-  std::string file_path_;
+  std::string file_log_;
 };
 
 // ---- ECS / Winlogbeat / Sysmon ------------------------------------------

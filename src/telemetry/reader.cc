@@ -10,6 +10,7 @@
 #include "telemetry/formats_internal.h"
 #include "telemetry/json_format.h"
 #include "telemetry/text_format.h"
+#include "telemetry/zeek_format.h"
 
 namespace ncert::telemetry {
 namespace {
@@ -202,7 +203,8 @@ struct PendingState {
 
   std::vector<Item> items;
   std::vector<Run> runs;
-  std::vector<Event> made;  // CSV and auditd events, parsed by Read
+  std::vector<Event> made;  // CSV, auditd and Zeek TSV events, parsed by Read
+  std::vector<uint8_t> made_unknown;  // per `made`: an unknown kind
   std::vector<Noted> read_issues;
   std::optional<Timestamp> now;  // the clock when the batch was read
 
@@ -216,6 +218,7 @@ struct PendingState {
     items.clear();
     runs.clear();
     made.clear();
+    made_unknown.clear();
     read_issues.clear();
     issues.clear();
     rules.clear();
@@ -282,7 +285,7 @@ class ParserImpl final : public BatchParser, private LineSink {
       const PendingState::Item& it = st->items[k];
       if (it.made != PendingState::kNotMade) {
         batch->events.push_back(std::move(st->made[it.made]));
-        st->unknown_kind.push_back(0);
+        st->unknown_kind.push_back(st->made_unknown[it.made]);
         continue;
       }
       if (json_ == nullptr || it.file != json_file_) {
@@ -454,6 +457,7 @@ class ReaderImpl final : public Reader, private LineSink {
     file_offset_ = 0;
     json_.reset();
     csv_.reset();
+    zeek_tsv_.reset();
     audit_.clear();
     audit_stamp_.clear();
     // Read a head for detection and strip a UTF-8 BOM.
@@ -481,6 +485,10 @@ class ReaderImpl final : public Reader, private LineSink {
     ++stats_.formats[std::string(FormatName(format_))];
     if (format_ == Format::kCsv) {
       csv_ = std::make_unique<internal::CsvFormat>(*opt_.field_map);
+    } else if (format_ == Format::kZeek &&
+               internal::ZeekTsvFormat::LooksLikeTsv(
+                   std::string_view(buf_.data() + pos_, end_ - pos_))) {
+      zeek_tsv_ = std::make_unique<internal::ZeekTsvFormat>(files_[cur_]);
     } else if (format_ != Format::kAuditd) {
       json_ = internal::NewJsonFormat(format_, opt_.field_map, files_[cur_]);
     }
@@ -600,6 +608,7 @@ class ReaderImpl final : public Reader, private LineSink {
     if (format_ == Format::kAuditd) return HandleAudit(line);
     if (format_ == Format::kCsv) return HandleCsv(line);
     if (Blank(line)) return;
+    if (zeek_tsv_) return HandleZeekTsv(line);
     // JSON lines are parsed later (perhaps on another thread), from one copy
     // of each run of adjacent lines: a memcpy per run, not per line.
     if (run_open_ && (line.data() < run_end_ || line.data() - run_end_ > 2)) {
@@ -669,6 +678,20 @@ class ReaderImpl final : public Reader, private LineSink {
     Emit(e, line, offset);
   }
 
+  // Zeek TSV: header lines set the file's columns, data lines are parsed
+  // here (the header is state that later lines depend on).
+  void HandleZeekTsv(std::string_view line) {
+    Event e;
+    bool header = false, unknown = false;
+    // A data line's values become the event's: copied into the arena first.
+    std::string_view l = line[0] == '#' ? line : batch_->Intern(line);
+    if (!zeek_tsv_->Parse(l, &e, batch_, this, &header, &unknown)) {
+      if (!header) ++st_->skipped;
+      return;
+    }
+    Emit(e, line_no_, line_offset_, unknown);
+  }
+
   void HandleAudit(std::string_view line) {
     if (Blank(line)) return;
     std::string_view type, stamp;
@@ -710,8 +733,8 @@ class ReaderImpl final : public Reader, private LineSink {
     issue_line_ = saved;
   }
 
-  // An event Read made itself (CSV, auditd).
-  void Emit(Event& e, uint64_t line, uint64_t offset) {
+  // An event Read made itself (CSV, auditd, Zeek TSV).
+  void Emit(Event& e, uint64_t line, uint64_t offset, bool unknown = false) {
     e.raw = {cur_, line, offset};
     if (SuspiciousTime(e, st_->now, opt_)) {
       uint64_t saved = issue_line_;
@@ -726,6 +749,7 @@ class ReaderImpl final : public Reader, private LineSink {
                           static_cast<uint32_t>(st_->made.size()),
                           format_});
     st_->made.push_back(std::move(e));
+    st_->made_unknown.push_back(unknown);
   }
 
   Env& env_;
@@ -752,6 +776,7 @@ class ReaderImpl final : public Reader, private LineSink {
   Format format_ = Format::kAuto;
   std::unique_ptr<JsonFormat> json_;
   std::unique_ptr<internal::CsvFormat> csv_;
+  std::unique_ptr<internal::ZeekTsvFormat> zeek_tsv_;  // a Zeek TSV file
 
   std::string buf_;
   size_t pos_ = 0, end_ = 0, scan_ = 0;
@@ -798,6 +823,7 @@ std::optional<Format> DetectFormat(std::string_view head,
     if (s == std::string_view::npos) continue;
     line.remove_prefix(s);
     ++tried;
+    if (line.starts_with("#separator ")) return Format::kZeek;  // Zeek TSV
     if ((line.starts_with("type=") || line.starts_with("node=")) &&
         line.find("msg=audit(") != std::string_view::npos) {
       return Format::kAuditd;

@@ -1,6 +1,7 @@
 // Bad input, limits, compression and detection.
 #include "telemetry/reader.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -442,6 +443,185 @@ TEST(ReaderTest, DetectionRules) {
   EXPECT_EQ(ParseFormat("eve"), Format::kEve);
   EXPECT_EQ(ParseFormat("nope"), std::nullopt);
   EXPECT_EQ(FormatName(Format::kAuditd), "auditd");
+}
+
+// ---- Zeek TSV ------------------------------------------------------------
+
+// A Zeek TSV header (the ASCII writer's defaults) for `fields` and `types`,
+// given space-separated.
+std::string ZeekHeader(std::string_view path, std::string_view fields,
+                       std::string_view types) {
+  auto tabs = [](std::string_view s) {
+    std::string t(s);
+    for (char& c : t) {
+      if (c == ' ') c = '\t';
+    }
+    return t;
+  };
+  return "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"
+         "#unset_field\t-\n#path\t" +
+         std::string(path) + "\n#open\t2024-03-01-12-00-00\n#fields\t" +
+         tabs(fields) + "\n#types\t" + tabs(types) + "\n";
+}
+
+const char kDnsFields[] =
+    "ts uid id.orig_h id.orig_p id.resp_h id.resp_p "
+    "proto query answers";
+const char kDnsTypes[] =
+    "time string addr port addr port enum string "
+    "vector[string]";
+
+std::string DnsRow(std::string_view ts, std::string_view orig,
+                   std::string_view port, std::string_view query) {
+  return fmt::format("{}\tC1\t{}\t{}\t192.0.2.53\t53\tudp\t{}\t-\n", ts, orig,
+                     port, query);
+}
+
+TEST(ReaderTest, ZeekTsvHostileLines) {
+  std::string in = DnsRow("1709294400.5", "10.0.0.1", "1", "early.example") +
+                   ZeekHeader("dns", kDnsFields, kDnsTypes) +
+                   DnsRow("1709294400.5", "10.0.0.1", "5353", "a.example") +
+                   "1709294400.5\tC2\t10.0.0.2\n" +  // too few columns
+                   DnsRow("1709294400.5", "999.0.0.1", "70000", "b.example") +
+                   DnsRow("yesterday", "10.0.0.3", "1", "c\\x2eexample") +
+                   DnsRow("1709294400.5", "10.0.0.4", "2", "bad\\q.example") +
+                   DnsRow("1709294400.5", "10.0.0.5", "3", "cut\\x2") +
+                   "#close\t2024-03-01-13-00-00\n" +
+                   DnsRow("1709294400.5", "10.0.0.6", "4", "after.example");
+  Out o = ReadText(in, {}, "dns.log");
+  ASSERT_TRUE(o.status.ok()) << o.status.ToString();
+  EXPECT_EQ(o.stats.formats.at("zeek"), 1u);
+  ASSERT_EQ(o.events.size(), 5u);
+  EXPECT_EQ(o.events[0].domain, "a.example");
+  EXPECT_EQ(o.events[0].src_port, 5353);
+  EXPECT_EQ(o.events[0].kind, "dns");
+  EXPECT_EQ(o.events[0].raw.line, 10u);
+  // Bad values are dropped, the event kept.
+  EXPECT_FALSE(o.events[1].src_ip.present());
+  EXPECT_EQ(o.events[1].src_port, 0);
+  EXPECT_EQ(o.events[1].domain, "b.example");
+  EXPECT_FALSE(o.events[2].time.has_value());
+  EXPECT_EQ(o.events[2].domain, "c.example");  // \x2e unescaped
+  EXPECT_TRUE(o.events[3].domain.empty());     // \q: not Zeek's escape
+  EXPECT_TRUE(o.events[4].domain.empty());     // \x2: cut short
+  EXPECT_EQ(Rule(o, "zeek-header"), 2u);  // before the header, after #close
+  EXPECT_EQ(Rule(o, "zeek-columns"), 1u);
+  EXPECT_EQ(Rule(o, "bad-ip"), 1u);
+  EXPECT_EQ(Rule(o, "bad-port"), 1u);
+  EXPECT_EQ(Rule(o, "bad-time"), 1u);
+  EXPECT_EQ(Rule(o, "zeek-escape"), 2u);
+  EXPECT_EQ(o.stats.skipped_lines, 3u);
+  EXPECT_EQ(o.stats.dropped_fields, 5u);
+  ASSERT_EQ(o.issues.size(), 8u);
+  EXPECT_EQ(o.issues[0].ToString(),
+            "dns.log:1: zeek-header: a data line before #fields (the header "
+            "is missing or cut)");
+  EXPECT_EQ(o.issues[1].ToString(),
+            "dns.log:11: zeek-columns: 3 columns, expected 9");
+  EXPECT_EQ(o.issues.back().line, 17u);
+  EXPECT_EQ(o.issues.back().rule, "zeek-header");
+}
+
+TEST(ReaderTest, ZeekTsvHeaderDirectives) {
+  // Another separator, set separator and unset/empty markers (all given as
+  // escapes where Zeek escapes them); a log not named by #path is named by
+  // the file; unknown logs are kept and counted.
+  std::string in =
+      "#separator \\x7c\n#set_separator|;\n#empty_field|EMPTY\n"
+      "#unset_field|NONE\n#open|2024-03-01-12-00-00\n"
+      "#fields|ts|fuid|tx_hosts|rx_hosts|filename|md5\n"
+      "#types|time|string|set[addr]|set[addr]|string|string\n"
+      "1709294400.000001|F1|EMPTY|;192.0.2.9;192.0.2.10|a\\x7cb.exe|NONE\n"
+      "#separator \\x09\n#path\tja3er\n#fields\tts\tuid\tquery\n"
+      "#types\ttime\tstring\tset[string]\n"
+      "1709294400\tC9\tx.example,y.example\n";
+  Out o = ReadText(in, {}, "files.2024-03-01.log");
+  ASSERT_EQ(o.events.size(), 2u);
+  const Event& f = o.events[0];
+  EXPECT_EQ(f.kind, "files");  // from the file name
+  EXPECT_EQ(f.source, "zeek.files");
+  EXPECT_FALSE(f.src_ip.present());             // the empty set
+  EXPECT_EQ(f.dst_ip.ToString(), "192.0.2.9");  // first non-empty
+  EXPECT_EQ(f.file_name, "a|b.exe");            // escaped separator
+  EXPECT_TRUE(f.md5.empty());                   // NONE: unset
+  EXPECT_EQ(FormatTimestamp(*f.time, 6), "2024-03-01T12:00:00.000001Z");
+  // The second header block starts over: tab, and ja3er's columns.
+  const Event& j = o.events[1];
+  EXPECT_EQ(j.kind, "ja3er");
+  EXPECT_EQ(j.source, "zeek.ja3er");
+  EXPECT_EQ(j.session, "C9");
+  EXPECT_TRUE(j.domain.empty());  // a set where one name is expected
+  EXPECT_EQ(Rule(o, "field-type"), 1u);
+  EXPECT_EQ(o.stats.unknown_kinds.at("ja3er"), 1u);
+}
+
+TEST(ReaderTest, ZeekTsvBadHeaders) {
+  std::string in =
+      "#separator \\xZZ\n"  // a tab is assumed
+      "#set_separator\t\n"  // empty: ',' kept
+      "#path\tdns\n#fields\tts\tquery\n"
+      "#types\ttime\n"  // fewer than #fields: ignored
+      "1709294400\ta.example\n"
+      "#fields\n"  // no columns: the data after it has none
+      "1709294400\tb.example\n";
+  Out o = ReadText(in, {}, "x.log");
+  ASSERT_EQ(o.events.size(), 1u);
+  EXPECT_EQ(o.events[0].domain, "a.example");
+  EXPECT_EQ(Rule(o, "zeek-header"), 5u);
+  EXPECT_EQ(o.stats.skipped_lines, 1u);
+}
+
+TEST(ReaderTest, ZeekTsvGzipCrlfAndBatches) {
+  std::string plain = ZeekHeader("dns", kDnsFields, kDnsTypes);
+  for (int i = 0; i < 500; ++i) {
+    plain +=
+        DnsRow("1709294400.25", fmt::format("10.0.{}.{}", i / 200, i % 200),
+               std::to_string(1000 + i), fmt::format("q{}.example", i));
+  }
+  Out g = ReadText(Gzip(plain), {}, "dns.log.gz");
+  ASSERT_EQ(g.events.size(), 500u);
+  EXPECT_TRUE(g.issues.empty());
+  EXPECT_EQ(g.stats.bytes, plain.size());
+  EXPECT_EQ(g.events[499].domain, "q499.example");
+  EXPECT_EQ(g.events[499].src_port, 1499);
+  // CRLF endings, and batches of one line (headers in their own batches).
+  std::string crlf;
+  // The header and the first three rows.
+  for (char c : plain.substr(0, plain.rfind('\n', plain.find("q3.")) + 1)) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  ReaderOptions one;
+  one.batch_size = 1;
+  Out c = ReadText(crlf, one, "dns.log");
+  ASSERT_EQ(c.events.size(), 3u);
+  EXPECT_TRUE(c.issues.empty());
+  EXPECT_EQ(c.events[2].domain, "q2.example");
+  EXPECT_EQ(c.events[2].raw.line, 11u);
+}
+
+TEST(ReaderTest, ZeekFormatTakesBothForms) {
+  ReaderOptions opt;
+  opt.format = Format::kZeek;
+  std::string tsv = ZeekHeader("dns", kDnsFields, kDnsTypes) +
+                    DnsRow("1709294400", "10.0.0.1", "1", "a.example");
+  Out t = ReadText(tsv, opt, "a.log");
+  ASSERT_EQ(t.events.size(), 1u);
+  EXPECT_EQ(t.events[0].source, "zeek.dns");
+  Out j = ReadText(
+      "{\"_path\":\"dns\",\"ts\":1709294400,\"query\":\"a.example\"}\n", opt,
+      "b.log");
+  ASSERT_EQ(j.events.size(), 1u);
+  EXPECT_EQ(j.events[0].domain, "a.example");
+  // Forced on a headerless file: every data line says why.
+  Out h =
+      ReadText("1709294400\ta.example\n1709294401\tb.example\n", opt, "c.log");
+  EXPECT_TRUE(h.events.empty());
+  EXPECT_EQ(Rule(h, "zeek-header"), 2u);
+  // Auto-detection by the first line.
+  EXPECT_EQ(DetectFormat("#separator \\x09\n#set_separator\t,\n", ""),
+            Format::kZeek);
+  EXPECT_EQ(DetectFormat("#separator\n", ""), std::nullopt);
 }
 
 TEST(ReaderTest, FormatOverride) {
