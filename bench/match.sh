@@ -77,7 +77,7 @@ if [[ ! -s "$DB" ]]; then
 fi
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-cat "${EVENTS[@]}" > /dev/null  # page cache warm for everyone
+cat "${EVENTS[@]}" "$DB" > /dev/null  # page cache warm for everyone
 rm -f "$W"/*.time
 
 # timed NAME CMD...: wall and CPU seconds into $W/NAME.time
@@ -89,7 +89,7 @@ secs() { cut -d' ' -f1 "$W/$1.time"; }
 cpu() { awk '{print $2 + $3}' "$W/$1.time"; }
 rss() { awk '{printf "%.0f", $4 / 1024}' "$W/$1.time"; }
 
-echo "ncert match (one thread splits lines, one per core parses and matches) ..."
+echo "ncert match (one worker per core: reads in turn, parses, matches) ..."
 timed ncert "$NCERT" -q --db "$DB" --json match "${EVENTS[@]}" > "$W/matches.ndjson"
 tail -1 "$W/matches.ndjson" > "$W/summary.json"
 echo "ncert match --threads 0 (one thread: the per-core figure) ..."

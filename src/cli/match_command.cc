@@ -38,7 +38,7 @@ struct MatchCommandOptions {
   uint32_t max_events_per_indicator = 1000;
   bool record = false;
   std::string sensor;
-  int threads = -1;  // parsing and matching threads; -1: one per core
+  int threads = -1;  // reading, parsing and matching threads; -1: per core
   ShareArgs share;
 };
 
@@ -232,10 +232,9 @@ int RunMatch(Context& ctx, const MatchCommandOptions& opt) {
   std::string line;
   int64_t printed = 0;
   match::PipelineOptions po;
-  // By default one parsing and matching thread per core: the reading thread
-  // only splits lines (about a tenth of the work) and the caller's thread
-  // prints, so they fit beside them (docs/benchmarks.md "Matching end to
-  // end").
+  // By default one worker per core: each reads a batch in turn, then parses
+  // and matches it; this thread only prints (docs/matching.md,
+  // "Concurrency").
   po.match_threads =
       opt.threads >= 0
           ? opt.threads
@@ -486,8 +485,8 @@ void AddMatchCommand(CLI::App& app, Context& ctx, int* exit_code) {
                   "where the telemetry was seen (default: your "
                   "organisation)");
   cmd->add_option("--threads", opt->threads,
-                  "threads parsing and matching while one reads (default: "
-                  "one per core; 0: read, parse and match on one thread)")
+                  "threads that read (in turn), parse and match (default: "
+                  "one per core; 0: all on the main thread)")
       ->check(CLI::Range(0, 256));
   AddShareOptions(cmd, &opt->share, "sightings");
   cmd->callback([&ctx, opt, exit_code] { *exit_code = RunMatch(ctx, *opt); });

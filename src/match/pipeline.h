@@ -9,12 +9,13 @@
 //     return Status::Ok();
 //   });
 //
-// One thread reads (splits the input into lines: telemetry::Reader::Read),
-// `match_threads` threads parse and match whole batches, and the caller's
-// thread commits the batches' counts to the reader and receives them in the
-// order they were read, so what it prints, and the reader's statistics and
-// issues, are the same as a single-threaded run's. At most `in_flight` batches exist at once: memory is
-// bounded by the reader's batch size, never by the input.
+// `match_threads` workers take turns at the reader (telemetry::Reader::Read:
+// one at a time, each reading a batch of lines into its own slot), then each
+// parses and matches the batch it read; the caller's thread commits the
+// batches' counts to the reader and receives them in the order they were
+// read, so what it prints, and the reader's statistics and issues, are the
+// same as a single-threaded run's. At most `in_flight` batches exist at once:
+// memory is bounded by the reader's batch size, never by the input.
 //
 // Thread safety: one Run at a time per pipeline. The reader must not be used
 // by anyone else during Run; its files() may be read from the sink (fixed
@@ -34,8 +35,8 @@
 namespace ncert::match {
 
 struct PipelineOptions {
-  // Threads parsing and matching batches besides the reading thread. 0: no
-  // threads at all, the caller's thread reads, parses and matches in turn.
+  // Threads reading (in turn), parsing and matching batches. 0: no threads
+  // at all, the caller's thread reads, parses and matches in turn.
   int match_threads = 1;
   // Batches read but not yet handed back by the sink; 0 picks
   // 2 * match_threads + 2.
