@@ -35,7 +35,11 @@ struct Slot {
 // What the workers and the caller's thread share; every member under `mu`.
 struct Shared {
   std::mutex mu;
-  std::condition_variable cv;
+  // Workers wait on `work` (a free slot and the reader's turn), the caller's
+  // thread on `delivered` (the next batch matched): a handoff wakes only
+  // the side that can use it.
+  std::condition_variable work;
+  std::condition_variable delivered;
   std::deque<Slot*> free;             // for a worker to read into
   std::map<uint64_t, Slot*> matched;  // by sequence number
   bool reading = false;               // a worker has the reader
@@ -72,7 +76,7 @@ Status MatchPipeline::Run(telemetry::Reader& reader, const Sink& sink) {
         Slot* s;
         {
           std::unique_lock lock(sh.mu);
-          sh.cv.wait(lock, [&] {
+          sh.work.wait(lock, [&] {
             return (!sh.free.empty() && !sh.reading) || sh.reading_done ||
                    sh.stop;
           });
@@ -89,19 +93,22 @@ Status MatchPipeline::Run(telemetry::Reader& reader, const Sink& sink) {
             if (!more.ok()) sh.read_status = more.status();
             sh.free.push_back(s);
             sh.reading_done = true;  // batches_read is final
-            sh.cv.notify_all();
+            sh.work.notify_all();
+            sh.delivered.notify_all();
             break;
           }
           s->seq = sh.batches_read++;
           s->bytes_read = reader.stats().bytes;
-          sh.cv.notify_all();  // the next worker may read
         }
+        sh.work.notify_one();  // the next worker may read
         parser->Parse(&s->pending);
         s->found.clear();
         matcher_.MatchBatch(s->pending.batch().events, &scratch, &s->found);
-        std::lock_guard lock(sh.mu);
-        sh.matched.emplace(s->seq, s);
-        sh.cv.notify_all();
+        {
+          std::lock_guard lock(sh.mu);
+          sh.matched.emplace(s->seq, s);
+        }
+        sh.delivered.notify_one();
       }
     });
   }
@@ -111,7 +118,7 @@ Status MatchPipeline::Run(telemetry::Reader& reader, const Sink& sink) {
     Slot* s = nullptr;
     {
       std::unique_lock lock(sh.mu);
-      sh.cv.wait(lock, [&] {
+      sh.delivered.wait(lock, [&] {
         return sh.matched.count(next) > 0 ||
                (sh.reading_done && next >= sh.batches_read);
       });
@@ -128,14 +135,19 @@ Status MatchPipeline::Run(telemetry::Reader& reader, const Sink& sink) {
     Status st = s->pending.batch().events.empty()
                     ? Status::Ok()
                     : sink(s->pending.batch(), s->found, s->bytes_read);
-    std::lock_guard lock(sh.mu);
-    sh.free.push_back(s);
-    if (!st.ok()) {
-      result = st;
-      sh.stop = true;
+    {
+      std::lock_guard lock(sh.mu);
+      sh.free.push_back(s);
+      if (!st.ok()) {
+        result = st;
+        sh.stop = true;
+      }
     }
-    sh.cv.notify_all();
-    if (!st.ok()) break;
+    if (!st.ok()) {
+      sh.work.notify_all();
+      break;
+    }
+    sh.work.notify_one();
   }
   for (std::thread& w : workers) w.join();
   return result;
