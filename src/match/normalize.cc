@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/hex.h"
+
 namespace ncert::match {
 namespace {
 
@@ -17,13 +19,6 @@ std::string LowerAscii(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = Lower(c);
   return out;
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 bool Unreserved(unsigned char c) {
@@ -43,7 +38,7 @@ void AppendPercentNormalized(std::string_view s, std::string* out) {
       continue;
     }
     if (i + 2 < s.size()) {
-      int hi = HexDigit(s[i + 1]), lo = HexDigit(s[i + 2]);
+      int hi = HexDigitValue(s[i + 1]), lo = HexDigitValue(s[i + 2]);
       if (hi >= 0 && lo >= 0) {
         unsigned char c = static_cast<unsigned char>(hi * 16 + lo);
         if (Unreserved(c)) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "access/policy.h"
+#include "core/hex.h"
 #include "core/id.h"
 #include "store/directory.h"
 #include "store/key_filter.h"
@@ -30,8 +31,8 @@ namespace ncert::store {
 namespace {
 
 // Tuning; docs/storage.md ("Tuning") has the measurements behind each value.
-constexpr int kPageSize = 16384;       // bytes; only for new files
-constexpr int kBusyTimeoutMs = 5000;   // wait for another writer
+constexpr int kPageSize = 16384;      // bytes; only for new files
+constexpr int kBusyTimeoutMs = 5000;  // wait for another writer
 // Checkpoint once the WAL holds 1 GiB: index pages that many Puts touch are
 // then copied into the database once instead of once per Put.
 constexpr int64_t kWalAutocheckpointBytes = int64_t{1} << 30;
@@ -66,13 +67,6 @@ UuidBytes ColumnUuid(sqlite3_stmt* s, int i) {
   return uuid;
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // An object's key in the objects table besides its interned type.
 struct ObjectKey {
   UuidBytes uuid;
@@ -99,7 +93,7 @@ Status ParseKey(const stix::Object& o, ObjectKey* key) {
     size_t j = 0;
     for (size_t i = 0; ok && i < 36; i += 2) {
       if (i == 8 || i == 13 || i == 18 || i == 23) ++i;
-      int hi = HexDigit(u[i]), lo = HexDigit(u[i + 1]);
+      int hi = HexDigitValue(u[i]), lo = HexDigitValue(u[i + 1]);
       ok = hi >= 0 && lo >= 0;
       lower = lower && !(u[i] >= 'A' && u[i] <= 'F') &&
               !(u[i + 1] >= 'A' && u[i + 1] <= 'F');

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "core/hex.h"
+
 namespace ncert::telemetry {
 namespace {
 
@@ -42,13 +44,6 @@ bool ParseV4(std::string_view s, uint8_t* out) {
   return p == end;
 }
 
-int HexVal(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // RFC 4291 section 2.2 text forms, including one "::" and a trailing dotted
 // quad. No zone ids, no brackets.
 bool ParseV6(std::string_view s, uint8_t* out) {
@@ -85,7 +80,7 @@ bool ParseV6(std::string_view s, uint8_t* out) {
     if (part.empty() || part.size() > 4) return false;
     uint16_t w = 0;
     for (char c : part) {
-      int h = HexVal(c);
+      int h = HexDigitValue(c);
       if (h < 0) return false;
       w = static_cast<uint16_t>(w << 4 | h);
     }

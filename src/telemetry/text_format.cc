@@ -5,24 +5,19 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/hex.h"
+
 namespace ncert::telemetry::internal {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\x1d'; }
-
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Decodes an even-length hex string; false if it is not one.
 bool HexDecode(std::string_view s, std::string* out) {
   if (s.empty() || s.size() % 2 != 0) return false;
   out->clear();
   for (size_t i = 0; i < s.size(); i += 2) {
-    int hi = Hex(s[i]), lo = Hex(s[i + 1]);
+    int hi = HexDigitValue(s[i]), lo = HexDigitValue(s[i + 1]);
     if (hi < 0 || lo < 0) return false;
     out->push_back(static_cast<char>(hi << 4 | lo));
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/hex.h"
+
 namespace ncert::telemetry::internal {
 namespace {
 
@@ -40,13 +42,6 @@ constexpr std::pair<std::string_view, std::string_view> kKnownLogs[] = {
     {"ssh", "zeek.ssh"},     {"x509", "zeek.x509"},   {"notice", "zeek.notice"},
     {"weird", "zeek.weird"}, {"ftp", "zeek.ftp"},     {"dhcp", "zeek.dhcp"}};
 
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Decodes Zeek's only escape, \xNN, into `out`; false on any other '\'.
 bool DecodeEscapes(std::string_view s, std::string* out) {
   out->clear();
@@ -56,7 +51,7 @@ bool DecodeEscapes(std::string_view s, std::string* out) {
       continue;
     }
     if (i + 3 >= s.size() || s[i + 1] != 'x') return false;
-    int hi = Hex(s[i + 2]), lo = Hex(s[i + 3]);
+    int hi = HexDigitValue(s[i + 2]), lo = HexDigitValue(s[i + 3]);
     if (hi < 0 || lo < 0) return false;
     out->push_back(static_cast<char>(hi << 4 | lo));
     i += 3;
@@ -134,22 +129,9 @@ void ZeekTsvFormat::StartBlock() {
 
 void ZeekTsvFormat::Split(std::string_view s) {
   cells_.clear();
-  if (separator_.size() == 1) {
-    const char sep = separator_[0];
-    size_t start = 0;
-    while (true) {
-      size_t at = s.find(sep, start);
-      if (at == std::string_view::npos) {
-        cells_.push_back(s.substr(start));
-        return;
-      }
-      cells_.push_back(s.substr(start, at - start));
-      start = at + 1;
-    }
-  }
   size_t start = 0;
   while (true) {
-    size_t at = s.find(separator_, start);
+    size_t at = s.find(separator_, start);  // one byte: a char search
     if (at == std::string_view::npos) {
       cells_.push_back(s.substr(start));
       return;
