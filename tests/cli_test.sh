@@ -345,6 +345,9 @@ expect_exit 0 "sensors darknet --no-read-thread" -- "$NCERT" --json sensors dark
 expect_eq "$(json_get "$T/out" "(d['inputs'][0]['packets'], d['anomalies']['non_ip'], d['scanners'][0]['ip'])")" "(547, 503, '192.168.1.71')" "darknet --no-read-thread reads the same"
 expect_exit 0 "sensors darknet --read-thread" -- "$NCERT" --json sensors darknet --read-thread --scan-threshold 5 "$PCAP"
 expect_eq "$(json_get "$T/out" "(d['inputs'][0]['packets'], d['anomalies']['non_ip'], d['scanners'][0]['ip'])")" "(547, 503, '192.168.1.71')" "darknet --read-thread reads the same"
+expect_exit 0 "sensors darknet --doorkeeper-kib" -- "$NCERT" --json sensors darknet --doorkeeper-kib 4 --scan-threshold 5 "$PCAP"
+expect_eq "$(json_get "$T/out" "(d['inputs'][0]['packets'], d['scanners'][0]['ip'])")" "(547, '192.168.1.71')" "darknet with a 4 KiB doorkeeper finds the scanner"
+expect_exit 2 "sensors darknet --doorkeeper-kib not a power of two" -- "$NCERT" sensors darknet --doorkeeper-kib 1000 "$PCAP"
 expect_exit 0 "sensors darknet from stdin" -- sh -c "\"$NCERT\" --json sensors darknet - < $PCAP"
 expect_eq "$(json_get "$T/out" "d['inputs'][0]['file']")" "(stdin)" "darknet reads stdin"
 expect_exit 0 "sensors darknet (ja)" -- "$NCERT" --lang ja sensors darknet "$PCAP"
@@ -447,20 +450,36 @@ printf '[sensors.surge]\ntime_zone = "Mars/Olympus"\n' > "$T/badzone.toml"
 expect_exit 2 "alerts with an unknown zone" -- "$NCERT" --db "$S" --config "$T/badzone.toml" sensors alerts
 
 # --follow: appended lines, a rotation and a truncation, then SIGTERM.
+# caught_up PID FILE: waits (up to 20 s) until PID has FILE open and has read
+# it to its end (its offset, from /proc, equals the size): the steps below do
+# not depend on how fast the follower starts or polls on a loaded machine.
+caught_up() {
+  local pid=$1 file=$2 fd size pos
+  for _ in $(seq 1 400); do
+    size=$(stat -c %s "$file" 2>/dev/null || echo -1)
+    for fd in /proc/"$pid"/fd/*; do
+      [ "$(readlink "$fd" 2>/dev/null)" = "$(readlink -f "$file")" ] || continue
+      pos=$(awk '/^pos:/ {print $2}' /proc/"$pid"/fdinfo/"${fd##*/}" 2>/dev/null)
+      [ "$pos" = "$size" ] && return 0
+    done
+    sleep 0.05
+  done
+  echo "  (the follower did not catch up with $file)"
+}
 F="$T/live.json"
 : > "$F"
 "$NCERT" --db "$T/follow.db" --json sensors honeypot --follow --poll-ms 50 "$F" > "$T/follow.out" 2> "$T/follow.err" &
 FPID=$!
-sleep 0.5
+caught_up "$FPID" "$F"
 head -4 "$FX/cowrie.json" >> "$F"
-sleep 0.5
+caught_up "$FPID" "$F"
 mv "$F" "$F.1"
 sed -n 11,14p "$FX/cowrie.json" > "$F"
-sleep 0.5
+caught_up "$FPID" "$F"
 : > "$F"
-sleep 0.3
+sleep 0.3  # a poll sees the empty file (a truncation) before it grows again
 sed -n 20p "$FX/cowrie.json" > "$F"
-sleep 0.5
+caught_up "$FPID" "$F"
 kill -TERM "$FPID"
 wait "$FPID"; rc=$?
 expect_eq "$rc" "0" "--follow stops cleanly on SIGTERM"
