@@ -4,6 +4,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
+#include <bitset>
 #include <cctype>
 #include <climits>
 #include <condition_variable>
@@ -164,6 +166,7 @@ struct IndexBuilder::State {
   IndexOptions options;
   std::unique_ptr<Index> index{new Index()};
   internal::ValueTable::Builder values;
+  std::array<std::bitset<129>, 2> cidr_lengths;  // IPv4, IPv6
   std::vector<internal::RegexSet::Entry> regexes;
   simdjson::dom::parser parser;
   void Problem(std::string_view id, std::string_view rule,
@@ -590,10 +593,13 @@ void IndexBuilder::Commit(Prepared&& p) {
       case Insertion::Where::kValue:
         s.values.Add(ins.key, posting);
         break;
-      case Insertion::Where::kCidr:
-        (ins.prefix->addr.family == 4 ? x.v4 : x.v6)
-            .Add(ins.prefix->addr.bytes.data(), ins.prefix->prefix, posting);
+      case Insertion::Where::kCidr: {
+        const IpPrefix& pre = *ins.prefix;
+        s.values.Add(CidrKey(pre.addr, pre.prefix), posting);
+        s.cidr_lengths[pre.addr.family == 4 ? 0 : 1].set(
+            static_cast<size_t>(pre.prefix));
         break;
+      }
       case Insertion::Where::kRegex:
         ins.regex.posting = posting;
         s.regexes.push_back(std::move(ins.regex));
@@ -615,8 +621,14 @@ std::shared_ptr<const Index> IndexBuilder::Build() {
   State& s = *state_;
   Index::Impl& x = *s.index->impl_;
   x.values = s.values.Build();
-  x.v4.Finish();
-  x.v6.Finish();
+  for (size_t fam = 0; fam < 2; ++fam) {
+    x.cidr_lengths[fam].clear();
+    for (size_t len = 0; len <= 128; ++len) {
+      if (s.cidr_lengths[fam].test(len)) {
+        x.cidr_lengths[fam].push_back(static_cast<uint8_t>(len));
+      }
+    }
+  }
   internal::RegexSet::BuildStats rs;
   x.regexes = internal::RegexSet::Build(std::move(s.regexes), &rs);
   x.stats.regex_hyperscan = static_cast<int64_t>(rs.hyperscan);
@@ -642,8 +654,7 @@ std::shared_ptr<const Index> IndexBuilder::Build() {
   for (size_t i = 0; i <= x.indicators.size(); ++i) x.rate[i].store(0);
   x.ids.shrink_to_fit();
   x.indicators.shrink_to_fit();
-  x.stats.bytes = x.values.bytes() + x.v4.bytes() + x.v6.bytes() +
-                  x.regexes.bytes() + x.ids.capacity() +
+  x.stats.bytes = x.values.bytes() + x.regexes.bytes() + x.ids.capacity() +
                   x.indicators.capacity() * sizeof(Index::Impl::Indicator) +
                   x.indicators.size() * sizeof(uint64_t);
   std::shared_ptr<const Index> out(std::move(s.index));

@@ -22,6 +22,7 @@ namespace ncert::match {
 // Keys in the value table start with one byte that says what they are.
 enum Space : char {
   kSpaceIp = 'I',      // + 4 or 16 address bytes
+  kSpaceCidr = 'C',    // + prefix length byte + 4 or 16 masked address bytes
   kSpaceDomain = 'D',  // + normalised host name
   kSpaceUrl = 'U',     // + normalised URL
   kSpaceEmail = 'E',   // + normalised address
@@ -33,6 +34,30 @@ enum Space : char {
 
 inline uint32_t FieldBit(Field f) { return 1u << static_cast<unsigned>(f); }
 
+// The `prefix` leading bits of `a`, the rest zero, into `out` (4 or 16
+// bytes); returns how many.
+inline size_t MaskAddress(const telemetry::IpAddr& a, int prefix, char* out) {
+  const size_t n = a.family == 4 ? 4 : 16;
+  for (size_t i = 0; i < n; ++i) {
+    const int keep = prefix - static_cast<int>(i) * 8;
+    const uint8_t mask = keep >= 8   ? 0xff
+                         : keep <= 0 ? 0
+                                     : static_cast<uint8_t>(0xff << (8 - keep));
+    out[i] = static_cast<char>(a.bytes[i] & mask);
+  }
+  return n;
+}
+
+// The value-table key of the block of `prefix` bits containing `a`.
+inline std::string CidrKey(const telemetry::IpAddr& a, int prefix) {
+  char masked[16];
+  const size_t n = MaskAddress(a, prefix, masked);
+  std::string key(1, kSpaceCidr);
+  key.push_back(static_cast<char>(prefix));
+  key.append(masked, n);
+  return key;
+}
+
 struct Index::Impl {
   struct Indicator {
     uint32_t id_off = 0, id_len = 0;
@@ -43,7 +68,12 @@ struct Index::Impl {
   std::string ids;  // arena of indicator ids
   std::vector<Indicator> indicators;
   internal::ValueTable values;
-  internal::CidrTrie v4{32}, v6{128};
+  // CIDR blocks are keys of `values` (kSpaceCidr), one per block: an
+  // address is looked up once per prefix length the index holds, masked,
+  // with the other keys of its event (hashed and prefetched together). A
+  // trie walk was up to 32 dependent cache misses an address; these are
+  // independent. The lengths present, per family (IPv4, IPv6), ascending.
+  std::array<std::vector<uint8_t>, 2> cidr_lengths;
   internal::RegexSet regexes;
   std::vector<std::unique_ptr<pattern::Pattern>> patterns;
   std::vector<uint32_t> unanchored;  // indicators tried on every event

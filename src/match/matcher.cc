@@ -288,7 +288,8 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
     return x.values.Find(std::string_view(b.keys).substr(p.off, p.len), p.hash);
   };
 
-  // IP addresses: exact, then every CIDR block containing them.
+  // IP addresses: exact, then every CIDR block containing them (one lookup
+  // per prefix length the index holds, shortest first).
   auto ip = [&](const telemetry::IpAddr& a, Field f) {
     if (!a.present()) return;
     int len = a.family == 4 ? 4 : 16;
@@ -296,22 +297,36 @@ void Matcher::MatchWith(const Index& index, const telemetry::Event& event,
         lookup(kSpaceIp, "",
                std::string_view(reinterpret_cast<const char*>(a.bytes.data()),
                                 static_cast<size_t>(len)));
+    // Trivially constructible: an array of spans would be initialised
+    // (129 of them, on every call).
+    struct Block {
+      const Posting* postings;
+      uint32_t count;
+      int prefix;
+    };
+    Block blocks[129];
+    size_t found = 0;
+    for (uint8_t prefix : x.cidr_lengths[a.family == 4 ? 0 : 1]) {
+      char masked[16];
+      size_t n = MaskAddress(a, prefix, masked);
+      const char length_byte = static_cast<char>(prefix);
+      std::span<const Posting> p =
+          lookup(kSpaceCidr, std::string_view(&length_byte, 1),
+                 std::string_view(masked, n));
+      if (!p.empty()) {
+        blocks[found++] = {p.data(), static_cast<uint32_t>(p.size()), prefix};
+      }
+    }
     if (gathering) return;
-    const internal::CidrTrie& trie = a.family == 4 ? x.v4 : x.v6;
     // The address as text only when something holds it (most events hit
     // nothing: no formatting, no allocation).
-    bool any = !exact.empty();
-    if (!any) {
-      trie.ForEachMatch(a.bytes.data(),
-                        [&](int, std::span<const Posting>) { any = true; });
-    }
-    if (!any) return;
+    if (exact.empty() && found == 0) return;
     std::string text = IpText(a);
     take(exact, f, MatchKind::kExactIp, text, "");
-    trie.ForEachMatch(
-        a.bytes.data(), [&](int prefix, std::span<const Posting> p) {
-          take(p, f, MatchKind::kCidr, text, PrefixText(a, prefix));
-        });
+    for (size_t i = 0; i < found; ++i) {
+      take(std::span<const Posting>(blocks[i].postings, blocks[i].count), f,
+           MatchKind::kCidr, text, PrefixText(a, blocks[i].prefix));
+    }
   };
 
   // Domains: the name itself, then each parent (a.b.example.com ->

@@ -3,10 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <random>
 #include <set>
 
 #include "match/normalize.h"
+#include "match/structures_internal.h"
 
 namespace ncert::match {
 namespace {
@@ -45,6 +48,68 @@ class MatcherTest : public testing::Test {
   std::shared_ptr<const Index> index_;
   std::unique_ptr<Matcher> matcher_;
 };
+
+// CIDR blocks are looked up once per prefix length the index holds: every
+// containing block must be found, exactly as a trie walk finds them. Random
+// blocks of every length in a few narrow regions (so that they nest), random
+// addresses near them, both families.
+TEST_F(MatcherTest, CidrBlocksOfEveryLengthAgreeWithATrie) {
+  std::mt19937_64 rng(11);
+  internal::CidrTrie v4(32), v6(128);
+  std::vector<std::pair<std::string, std::string>> ind;
+  std::vector<std::string> names;  // by posting target
+  auto near = [&](int family) {
+    telemetry::IpAddr a;
+    a.family = static_cast<uint8_t>(family);
+    const int n = family == 4 ? 4 : 16;
+    for (int i = 0; i < n; ++i) a.bytes[i] = static_cast<uint8_t>(rng());
+    // Four regions per family: the first bytes fixed.
+    a.bytes[0] = static_cast<uint8_t>(family == 4 ? 10 + rng() % 4 : 0x20);
+    if (family == 6) a.bytes[1] = static_cast<uint8_t>(1 + rng() % 4);
+    if (rng() % 2) a.bytes[n - 1] = 0;
+    return a;
+  };
+  for (int i = 0; i < 400; ++i) {
+    const int family = i % 3 == 0 ? 6 : 4;
+    telemetry::IpAddr a = near(family);
+    const int max = family == 4 ? 32 : 128;
+    const int prefix = static_cast<int>(rng() % (family == 4 ? 25 : 40)) +
+                       (family == 4 ? 8 : max - 39);
+    if (prefix == max) continue;  // a /32 or /128 is an exact address
+    std::string text = a.ToString() + "/" + std::to_string(prefix);
+    std::string id = "indicator--" + std::to_string(i);
+    ind.emplace_back(id, "[" + std::string(family == 4 ? "ipv4" : "ipv6") +
+                             "-addr:value = '" + text + "']");
+    auto pre = ParseIpPrefix(text);
+    ASSERT_TRUE(pre) << text;
+    (family == 4 ? v4 : v6)
+        .Add(pre->addr.bytes.data(), pre->prefix,
+             {static_cast<uint32_t>(names.size()), 1});
+    names.push_back(id);
+  }
+  v4.Finish();
+  v6.Finish();
+  Build(ind);
+  size_t nonempty = 0;
+  for (int i = 0; i < 3000; ++i) {
+    telemetry::Event e;
+    e.src_ip = near(i % 3 == 0 ? 6 : 4);
+    std::vector<std::string> want;  // "id cidr src_ip", shortest block first
+    (e.src_ip.family == 4 ? v4 : v6)
+        .ForEachMatch(e.src_ip.bytes.data(),
+                      [&](int, std::span<const internal::Posting> p) {
+                        for (const auto& x : p) {
+                          want.push_back(names[x.target] + " cidr src_ip");
+                        }
+                      });
+    std::vector<std::string> got = Found(*matcher_, e);
+    std::sort(want.begin(), want.end());
+    std::sort(got.begin(), got.end());
+    ASSERT_EQ(got, want) << e.src_ip.ToString();
+    nonempty += !want.empty();
+  }
+  EXPECT_GT(nonempty, 300u);  // the addresses do fall in blocks
+}
 
 TEST_F(MatcherTest, IpExactAndCidr) {
   Build({{"a", "[ipv4-addr:value = '198.51.100.7']"},
