@@ -426,6 +426,37 @@ TEST(ReaderTest, TruncatedCompressedStreams) {
   EXPECT_EQ(Rule(c, "corrupt-input") + Rule(c, "truncated-input"), 1u);
 }
 
+// gzip is inflated by ISA-L: member boundaries anywhere in the reader's
+// input chunks, empty members, the trailer's CRC and size, bytes after the
+// last member.
+TEST(ReaderTest, GzipMembersChecksAndTrailingBytes) {
+  std::string many;
+  size_t lines = 0;
+  for (int m = 0; m < 60; ++m) {
+    int n = m % 7 == 0 ? 0 : 1 + (m * 37) % 900;  // some members empty
+    many += Gzip(Lines(n));
+    lines += static_cast<size_t>(n);
+  }
+  many += Gzip(Lines(20000));  // larger than one input chunk
+  lines += 20000;
+  Out o = ReadText(many, {}, "many.gz");
+  EXPECT_EQ(o.events.size(), lines);
+  EXPECT_TRUE(o.issues.empty()) << o.issues[0].ToString();
+
+  std::string one = Gzip(Lines(500));
+  std::string bad_crc = one;
+  bad_crc[bad_crc.size() - 8] ^= 0x01;  // the trailer: CRC32, then size
+  Out c = ReadText(bad_crc, {}, "crc.gz");
+  EXPECT_EQ(Rule(c, "corrupt-input"), 1u);
+  ASSERT_FALSE(c.issues.empty());
+  EXPECT_NE(c.issues.back().message.find("CRC"), std::string::npos)
+      << c.issues.back().message;
+
+  Out t = ReadText(one + "trailing junk\n", {}, "junk.gz");
+  EXPECT_EQ(t.events.size(), 500u);
+  EXPECT_EQ(Rule(t, "corrupt-input"), 1u);
+}
+
 TEST(ReaderTest, DetectionRules) {
   EXPECT_EQ(DetectFormat("{\"eventid\":\"cowrie.login.failed\"}\n", ""),
             Format::kCowrie);
