@@ -16,8 +16,10 @@
 // field dropped), counted in ReadStats by rule and listed, capped, as issues.
 //
 // Thread safety: a Reader is used by one thread, except in the three-step
-// form (Read, BatchParser::Parse, Commit below): then one thread reads,
-// any number parse, and one commits (stats() and issues() belong to the
+// form (Read, BatchParser::Parse, Commit below): then one thread at a time
+// reads (the calls to Read may come from different threads if each hands
+// over to the next, as MatchPipeline's workers do under a mutex), any
+// number parse, and one commits (stats() and issues() belong to the
 // committing thread).
 #ifndef NCERT_TELEMETRY_READER_H_
 #define NCERT_TELEMETRY_READER_H_
