@@ -14,24 +14,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <span>
 #include <string>
 
 #include "core/env.h"
 #include "sensors/darknet.h"
-
-namespace {
-
-class NullSink : public ncert::sensors::SeriesSink {
- public:
-  ncert::Status Append(const ncert::sensors::SeriesKey&,
-                       ncert::sensors::Resolution,
-                       std::span<const ncert::sensors::Point>) override {
-    return ncert::Status::Ok();
-  }
-};
-
-}  // namespace
 
 int main(int argc, char** argv) {
   ncert::sensors::DarknetOptions opt;
@@ -47,7 +33,7 @@ int main(int argc, char** argv) {
   }
   opt.prefixes = {argv[first]};
   opt.report_top = 1000000;
-  NullSink sink;
+  ncert::sensors::DiscardingSink sink;
   auto analyzer = ncert::sensors::DarknetAnalyzer::Create(opt, &sink);
   if (!analyzer.ok()) {
     std::fprintf(stderr, "%s\n", analyzer.status().ToString().c_str());

@@ -10,19 +10,6 @@
 
 #include "sensors/darknet.h"
 
-namespace {
-
-class NullSink : public ncert::sensors::SeriesSink {
- public:
-  ncert::Status Append(const ncert::sensors::SeriesKey&,
-                       ncert::sensors::Resolution,
-                       std::span<const ncert::sensors::Point>) override {
-    return ncert::Status::Ok();
-  }
-};
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto env = ncert::NewMemEnv();
   std::string bytes(reinterpret_cast<const char*>(data), size);
@@ -38,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   opt.lateness_s = size > 0 ? data[0] : 0;
   if (size > 0 && (data[0] & 1)) opt.prefixes = {"0.0.0.0/1", "::/0"};
   opt.read_thread = size > 0 && (data[0] & 2);  // both read paths
-  NullSink sink;
+  ncert::sensors::DiscardingSink sink;
   auto analyzer = ncert::sensors::DarknetAnalyzer::Create(opt, &sink);
   if (!analyzer.ok()) std::abort();
   auto file = env->OpenSequential("f");

@@ -52,6 +52,15 @@ class SeriesSink {
                         std::span<const Point> points) = 0;
 };
 
+// Drops every point: for runs that want an analysis's report, not its
+// series (benchmarks, fuzz targets). Thread-safe (it holds nothing).
+class DiscardingSink final : public SeriesSink {
+ public:
+  Status Append(const SeriesKey&, Resolution, std::span<const Point>) override {
+    return Status::Ok();
+  }
+};
+
 }  // namespace ncert::sensors
 
 #endif  // NCERT_SENSORS_SERIES_H_
