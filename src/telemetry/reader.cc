@@ -218,10 +218,11 @@ struct PendingState {
     ReadIssue issue;
   };
 
-  // Adjacent JSON lines of one file, copied together: items [first, end).
+  // Adjacent JSON lines of one file, copied together; they are consecutive
+  // items, from `first` on (Parse starts the run there).
   struct Run {
     std::string_view text;
-    size_t first, end;
+    size_t first;
   };
 
   std::vector<Item> items;
@@ -660,7 +661,7 @@ class ReaderImpl final : public Reader, private LineSink {
       std::string_view& t = st_->items[i].text;
       t = std::string_view(copy.data() + (t.data() - run_begin_), t.size());
     }
-    st_->runs.push_back({copy, run_first_item_, st_->items.size()});
+    st_->runs.push_back({copy, run_first_item_});
   }
 
   void HandleCsv(std::string_view line) {
