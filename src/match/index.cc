@@ -293,9 +293,8 @@ std::optional<Insertion> Place(const pattern::PrefilterAtom& a,
       if (!p) return std::nullopt;
       int full = p->addr.family == 4 ? 32 : 128;
       if (p->prefix == full) {
-        ins.key.push_back(kSpaceIp);
-        ins.key.append(reinterpret_cast<const char*>(p->addr.bytes.data()),
-                       full / 8);
+        char key[17];
+        ins.key.assign(key, AddressKey(p->addr, key));
       } else {
         ins.where = Insertion::Where::kCidr;
         ins.prefix = p;

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,15 @@ inline size_t MaskAddress(const telemetry::IpAddr& a, int prefix, char* out) {
     out[i] = static_cast<char>(a.bytes[i] & mask);
   }
   return n;
+}
+
+// The value-table key of the address `a` into `out` (at least 17 bytes);
+// returns its length.
+inline size_t AddressKey(const telemetry::IpAddr& a, char* out) {
+  const size_t n = a.family == 4 ? 4 : 16;
+  out[0] = kSpaceIp;
+  std::memcpy(out + 1, a.bytes.data(), n);
+  return n + 1;
 }
 
 // The value-table key of the block of `prefix` bits containing `a`.

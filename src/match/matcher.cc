@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <functional>
 #include <tuple>
 
@@ -130,10 +129,8 @@ void PrefetchAddresses(const internal::ValueTable& values,
   for (const telemetry::IpAddr* a : {&e.src_ip, &e.dst_ip}) {
     if (!a->present()) continue;
     char key[17];
-    const size_t len = a->family == 4 ? 4 : 16;
-    key[0] = kSpaceIp;
-    std::memcpy(key + 1, a->bytes.data(), len);
-    values.Prefetch(internal::HashBytes(std::string_view(key, len + 1)));
+    values.Prefetch(
+        internal::HashBytes(std::string_view(key, AddressKey(*a, key))));
   }
 }
 
